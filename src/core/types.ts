@@ -1,0 +1,82 @@
+/** The platform-neutral contract between adapters, the core handler and the renderers. */
+
+export type Lang = 'zh' | 'en';
+
+export type Platform = 'slack' | 'feishu' | 'console' | 'cli';
+
+/** What every adapter reduces a platform event to. */
+export interface Inbound {
+  /** The user's text with the platform's mention markup still in it; the core strips it. */
+  text: string;
+  platform: Platform;
+  /** An explicit language (CLI flag, a button's command); otherwise detected from the text. */
+  lang?: Lang;
+  /** The platform's locale for the user, when it gives one (e.g. Slack `en-US`, Feishu `zh_cn`). */
+  locale?: string;
+  userId?: string;
+}
+
+export type Intent =
+  | 'help'
+  | 'region'
+  | 'tier'
+  | 'path'
+  | 'metrics'
+  | 'compare'
+  | 'about'
+  | 'not-covered'
+  | 'ambiguous'
+  | 'unknown';
+
+/** Card colour: a tier's own, or a neutral/warning tone. */
+export type Tone = 'leading' | 'rising' | 'catching-up' | 'nascent' | 'info' | 'warning';
+
+export interface CardField {
+  label: string;
+  value: string;
+}
+
+/**
+ * A block of content. All strings are plain text: renderers escape them for their platform,
+ * and express `heading` (bold) and `items` (bullets) in their own markup.
+ */
+export interface CardSection {
+  heading?: string;
+  text?: string;
+  items?: string[];
+  fields?: CardField[];
+}
+
+/** A button: its `command` is typed text that goes back through `handle()` when clicked. */
+export interface CardAction {
+  label: string;
+  command: string;
+  style?: 'primary' | 'default';
+}
+
+export interface CardImage {
+  url: string;
+  alt: string;
+}
+
+export interface Card {
+  title: string;
+  subtitle?: string;
+  tone: Tone;
+  sections: CardSection[];
+  image?: CardImage;
+  /** One line naming where the facts come from. */
+  source?: string;
+  actions: CardAction[];
+}
+
+/** The public answer contract, printed by `iiot ask --format json`. */
+export interface Answer {
+  intent: Intent;
+  lang: Lang;
+  regionIds: string[];
+  tierIds: string[];
+  strategyIds: string[];
+  metricIds: string[];
+  card: Card;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** An operator mistake: one line, naming the variable, printed without a stack trace. */
+export class ConfigError extends Error {}
+
+export interface SlackConfig {
+  mode: 'socket' | 'http';
+  botToken: string;
+  appToken?: string;
+  signingSecret?: string;
+  /** Web API base URL, always with a trailing slash (the client appends the method name). */
+  apiUrl?: string;
+}
+
+export interface FeishuConfig {
+  mode: 'ws' | 'webhook';
+  appId: string;
+  appSecret: string;
+  encryptKey?: string;
+  verificationToken?: string;
+  /** `https://open.feishu.cn`, `https://open.larksuite.com`, or a base URL of one's own. */
+  domain: string;
+}
+
+export interface Config {
+  port: number;
+  slack?: SlackConfig;
+  feishu?: FeishuConfig;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+type Env = Record<string, string | undefined>;
+
+const FEISHU_DOMAINS: Record<string, string> = {
+  feishu: 'https://open.feishu.cn',
+  lark: 'https://open.larksuite.com',
+};
+
+function check<T>(name: string, schema: z.ZodType<T>, value: string | undefined, hint: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ConfigError(`${name} ${value === undefined ? 'is missing' : 'is not valid'}: ${hint}`);
+  return parsed.data;
+}
+
+const url = z.string().url().refine((u) => /^(https?|wss?):\/\//.test(u));
+
+function slackConfig(env: Env): SlackConfig | undefined {
+  const any = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_MODE'].some((k) => env[k]);
+  if (!any) return undefined;
+  const mode = check('SLACK_MODE', z.enum(['socket', 'http']), env.SLACK_MODE || 'socket', 'use "socket" (default) or "http"');
+  const botToken = check('SLACK_BOT_TOKEN', z.string().regex(/^xoxb-\S+$/), env.SLACK_BOT_TOKEN, 'the Bot User OAuth Token, starting with xoxb-');
+  const apiUrl = env.SLACK_API_URL
+    ? check('SLACK_API_URL', url, env.SLACK_API_URL, 'a base URL such as https://slack.com/api/').replace(/\/?$/, '/')
+    : undefined;
+  if (mode === 'socket') {
+    const appToken = check('SLACK_APP_TOKEN', z.string().regex(/^xapp-\S+$/), env.SLACK_APP_TOKEN,
+      'Socket Mode needs an app-level token with connections:write, starting with xapp- (or set SLACK_MODE=http)');
+    return { mode, botToken, appToken, apiUrl };
+  }
+  const signingSecret = check('SLACK_SIGNING_SECRET', z.string().regex(/^\S{8,}$/), env.SLACK_SIGNING_SECRET,
+    'HTTP mode needs the Signing Secret from the app\'s Basic Information page');
+  return { mode, botToken, signingSecret, apiUrl };
+}
+
+function feishuConfig(env: Env): FeishuConfig | undefined {
+  const any = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_MODE', 'FEISHU_ENCRYPT_KEY', 'FEISHU_VERIFICATION_TOKEN'].some((k) => env[k]);
+  if (!any) return undefined;
+  const mode = check('FEISHU_MODE', z.enum(['ws', 'webhook']), env.FEISHU_MODE || 'ws', 'use "ws" (long connection, default) or "webhook"');
+  // The SDK's WSClient silently refuses to start unless the id has this exact form.
+  const appId = check('FEISHU_APP_ID', z.string().regex(/^cli_[0-9a-fA-F]{16}$/), env.FEISHU_APP_ID, 'the App ID, like cli_a1b2c3d4e5f60718');
+  const appSecret = check('FEISHU_APP_SECRET', z.string().regex(/^\S{8,}$/), env.FEISHU_APP_SECRET, 'the App Secret from the app\'s credentials page');
+  const rawDomain = env.FEISHU_DOMAIN || 'feishu';
+  const domain = FEISHU_DOMAINS[rawDomain.toLowerCase()] ??
+    check('FEISHU_DOMAIN', url, rawDomain, 'use "feishu" (default), "lark", or a base URL').replace(/\/+$/, '');
+  if (mode === 'ws') return { mode, appId, appSecret, domain };
+  const encryptKey = check('FEISHU_ENCRYPT_KEY', z.string().regex(/^\S+$/), env.FEISHU_ENCRYPT_KEY,
+    'webhook mode needs the Encrypt Key from Events & Callbacks > Encryption Strategy');
+  const verificationToken = check('FEISHU_VERIFICATION_TOKEN', z.string().regex(/^\S+$/), env.FEISHU_VERIFICATION_TOKEN,
+    'webhook mode needs the Verification Token from Events & Callbacks > Encryption Strategy');
+  return { mode, appId, appSecret, encryptKey, verificationToken, domain };
+}
+
+/** Reads the environment into a typed config; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
+  const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
+  return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env) };
+}

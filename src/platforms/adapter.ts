@@ -1,0 +1,20 @@
+import type { Answer, Inbound } from '../core/types.js';
+import type { DedupStore } from '../infra/dedup.js';
+import type { Route } from '../infra/http-server.js';
+import type { Logger } from '../infra/log.js';
+
+/** What the app hands every platform adapter: the one handler, and shared infrastructure. */
+export interface AdapterDeps {
+  handle: (inbound: Inbound) => Answer;
+  dedup: DedupStore;
+  logger: Logger;
+}
+
+/** A connected chat platform. HTTP modes expose routes that the app mounts on its one server. */
+export interface PlatformAdapter {
+  readonly name: 'slack' | 'feishu';
+  readonly routes: Route[];
+  /** Connects (Socket Mode, long connection) or prepares (HTTP); resolves when ready. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
