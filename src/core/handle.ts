@@ -8,3 +8,8 @@ export function handle(inbound: Inbound): Answer {
     card: { title: 'iiot', tone: 'info', sections: [{ text: inbound.text }], source: 'source', actions: [{ label: 'Tiers', command: 'tier' }] },
   };
 }
+
+/** The overview (four tiers with member counts, headline figures, how to ask): Slack's App Home. */
+export function overview(lang: 'zh' | 'en'): Answer {
+  return { ...handle({ text: 'overview', platform: 'cli', lang }), intent: 'help' };
+}

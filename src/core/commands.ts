@@ -1,0 +1,87 @@
+import type { Intent, Lang } from './types.js';
+
+/**
+ * The one command registry. It drives the parser (keywords that select an intent), the help card,
+ * the Slack manifest's `/iiot` usage hint and the Feishu bot menu, so they never drift apart.
+ */
+export interface CommandSpec {
+  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'about'>;
+  /** Words that select this command, matched after normalisation (lower case, simplified Chinese). */
+  keywords: { zh: string[]; en: string[] };
+  args: Record<Lang, string>;
+  summary: Record<Lang, string>;
+  examples: Record<Lang, string[]>;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'region',
+    keywords: { zh: ['地区', '省份', '省'], en: ['region', 'province'] },
+    args: { zh: '<省份或城市>', en: '<region or city>' },
+    summary: { zh: '一个地区的梯队、发展路径和同梯队地区', en: "A region's tier, development path and tier peers" },
+    examples: { zh: ['湖北', '广东省属于哪个梯队？', '武汉'], en: ['what tier is Yunnan in', 'Zhejiang'] },
+  },
+  {
+    name: 'tier',
+    keywords: {
+      zh: ['梯队', '哪些省', '哪些地区', '成员'],
+      en: ['tier', 'tiers', 'group', 'members', 'member', 'which regions', 'which provinces'],
+    },
+    args: { zh: '[梯队]', en: '[tier]' },
+    summary: { zh: '四个梯队及其成员和特点', en: 'The four tiers, their members and traits' },
+    examples: { zh: ['梯队', '后发追赶有哪些省'], en: ['tiers', 'members of the rising tier'] },
+  },
+  {
+    name: 'path',
+    keywords: { zh: ['发展路径', '路径', '路线', '策略', '模式'], en: ['path', 'paths', 'strategy', 'strategies', 'route'] },
+    args: { zh: '[路径或地区]', en: '[path or region]' },
+    summary: { zh: '报告点名的三条发展路径', en: 'The three development paths the report names' },
+    examples: { zh: ['典型带路', '上海的发展路径'], en: ['paths', 'path for Tianjin'] },
+  },
+  {
+    name: 'metrics',
+    keywords: {
+      zh: ['数据', '指标', '数字', '成效', '核心数据', '主要数据'],
+      en: ['metrics', 'metric', 'figures', 'figure', 'numbers', 'stats', 'statistics', 'headline'],
+    },
+    args: { zh: '[关键词]', en: '[keyword]' },
+    summary: { zh: '报告的核心数据', en: "The report's headline figures" },
+    examples: { zh: ['核心数据', '数字经济占比'], en: ['headline figures', 'how much investment', '5G projects'] },
+  },
+  {
+    name: 'compare',
+    keywords: { zh: ['对比', '比较', '相比', '区别', '差别'], en: ['compare', 'comparison', 'versus', 'vs'] },
+    args: { zh: '<地区> <地区> …', en: '<region> <region> …' },
+    summary: { zh: '多个地区并排对比', en: 'Several regions side by side' },
+    examples: { zh: ['北京和上海对比'], en: ['compare hebei with henan'] },
+  },
+  {
+    name: 'about',
+    keywords: { zh: ['来源', '出处', '关于', '报告'], en: ['about', 'source', 'report'] },
+    args: { zh: '', en: '' },
+    summary: { zh: '报告与来源', en: 'The report and the source article' },
+    examples: { zh: ['来源'], en: ['about'] },
+  },
+  {
+    name: 'help',
+    keywords: { zh: ['帮助', '怎么用', '用法', '说明'], en: ['help', 'usage', 'commands'] },
+    args: { zh: '', en: '' },
+    summary: { zh: '怎么提问', en: 'How to ask' },
+    examples: { zh: ['帮助'], en: ['help'] },
+  },
+];
+
+/** The Slack slash command and the `/iiot` prefix people also type in Feishu. */
+export const SLASH_COMMAND = {
+  command: '/iiot',
+  description: "Look up China's Industrial Internet report: tiers, paths, figures / 查询中国工业互联网发展成效评估报告",
+  usageHint: '[region | tier | path | metrics | compare A B | help]  e.g. 湖北, tiers, compare beijing shanghai',
+} as const;
+
+/** Feishu bot menu items (event type): the key Feishu sends back, and the command it runs. */
+export const BOT_MENU: readonly { key: string; command: string; label: Record<Lang, string> }[] = [
+  { key: 'tiers', command: 'tier', label: { zh: '四大梯队', en: 'The four tiers' } },
+  { key: 'paths', command: 'path', label: { zh: '发展路径', en: 'Development paths' } },
+  { key: 'metrics', command: 'metrics', label: { zh: '核心数据', en: 'Headline figures' } },
+  { key: 'help', command: 'help', label: { zh: '帮助', en: 'Help' } },
+];
