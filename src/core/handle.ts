@@ -1,15 +1,47 @@
-// TEMPORARY STUB: the real handler is being written; the signature is final.
-import type { Answer, Inbound } from './types.js';
+import { regionById } from './data.js';
+import {
+  aboutAnswer, ambiguousAnswer, compareAnswer, helpAnswer, metricsAnswer, notCoveredAnswer, overviewAnswer,
+  pathAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
+} from './cards.js';
+import { MESSAGES } from './i18n.js';
+import { parse, type Query } from './parse.js';
+import type { Answer, Inbound, Lang } from './types.js';
 
+/**
+ * THE handler: every platform's question, and every button click, comes through here.
+ * Pure and synchronous: text in, Answer out, no I/O.
+ */
 export function handle(inbound: Inbound): Answer {
-  const lang = /[\u3400-\u9fff]/.test(inbound.text) ? 'zh' : 'en';
-  return {
-    intent: 'help', lang, regionIds: [], tierIds: [], strategyIds: [], metricIds: [],
-    card: { title: 'iiot', tone: 'info', sections: [{ text: inbound.text }], source: 'source', actions: [{ label: 'Tiers', command: 'tier' }] },
-  };
+  const query = parse(inbound.text ?? '', inbound.lang, inbound.locale);
+  return answerFor(query);
+}
+
+/** Picks the intent: the most specific thing the question names wins. */
+function answerFor(q: Query): Answer {
+  const { lang, regions, keywords } = q;
+  const wantsCompare = keywords.has('compare') || q.command === 'compare';
+  if (wantsCompare && q.all && regions.length === 0) {
+    return compareAnswer([...regionById.keys()].map((id) => ({ id })), lang);
+  }
+  if (q.ambiguous) return ambiguousAnswer(q);
+  if (regions.length >= 2) return compareAnswer(regions, lang);
+  if (regions.length === 1) {
+    return keywords.has('path') || q.command === 'path' ? regionPathAnswer(regions[0], lang) : regionAnswer(regions[0], lang);
+  }
+  if (q.notCovered.length > 0) return notCoveredAnswer(q);
+  if (q.tiers.length > 0) return tierAnswer(q.tiers, lang);
+  if (q.paths.length > 0) return pathAnswer(q.paths, lang);
+  if (q.metrics.length > 0) return metricsAnswer(q.metrics, lang);
+  if (keywords.has('tier') || q.command === 'tier') return tierAnswer([], lang);
+  if (keywords.has('path') || q.command === 'path') return pathAnswer([], lang);
+  if (keywords.has('metrics') || q.command === 'metrics') return metricsAnswer([], lang);
+  if (wantsCompare) return helpAnswer(lang, MESSAGES[lang].compareNeedsTwo);
+  if (keywords.has('about') || q.command === 'about') return aboutAnswer(lang);
+  if (keywords.has('help') || q.leftovers.length === 0) return helpAnswer(lang);
+  return unknownAnswer(q);
 }
 
 /** The overview (four tiers with member counts, headline figures, how to ask): Slack's App Home. */
-export function overview(lang: 'zh' | 'en'): Answer {
-  return { ...handle({ text: 'overview', platform: 'cli', lang }), intent: 'help' };
+export function overview(lang: Lang): Answer {
+  return overviewAnswer(lang);
 }

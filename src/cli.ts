@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { handle } from './core/handle.js';
+import type { Lang } from './core/types.js';
+import { ConfigError, loadConfig } from './infra/config.js';
+import { renderText } from './render/text.js';
+
+const USAGE = `Usage:
+  iiot ask [--lang zh|en] [--format text|json] <question…>   answer one question
+  iiot start                                               connect Slack/Feishu from the environment, or open the console chat
+  iiot chat                                                console chat`;
+
+class UsageError extends Error {}
+
+function ask(args: string[]): void {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { lang: { type: 'string' }, format: { type: 'string', default: 'text' } },
+  });
+  if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en') throw new UsageError('--lang takes zh or en');
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format takes text or json');
+  if (positionals.length === 0) throw new UsageError('ask needs a question, e.g. iiot ask 湖北');
+  const answer = handle({ text: positionals.join(' '), platform: 'cli', lang: values.lang as Lang | undefined });
+  process.stdout.write(values.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : `${renderText(answer.card)}\n`);
+}
+
+async function start(): Promise<void> {
+  // Variables already in the environment win over .env.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  if (!config.slack && !config.feishu) {
+    const { runConsoleChat } = await import('./platforms/console/chat.js');
+    return runConsoleChat(handle);
+  }
+  const { startBot } = await import('./app.js');
+  const bot = await startBot(config);
+  const shutdown = () => void bot.stop().finally(() => process.exit(0));
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'start', ...rest] = argv;
+  switch (command) {
+    case 'ask': return ask(rest);
+    case 'start': return start();
+    case 'chat': {
+      const { runConsoleChat } = await import('./platforms/console/chat.js');
+      return runConsoleChat(handle);
+    }
+    case 'help': case '--help': case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`iiot: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`iiot: ${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`iiot: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,206 @@
+import { distance } from 'fastest-levenshtein';
+import { COMMANDS } from './commands.js';
+import { regionById, type Bilingual } from './data.js';
+import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';
+import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
+import type { Lang } from './types.js';
+
+/** A question, understood: what it asks for and which of the dataset's things it names. */
+export interface Query {
+  lang: Lang;
+  /** The question as typed, markup stripped: quoted back to the user (renderers escape it). */
+  echo: string;
+  regions: RegionRef[];
+  tiers: string[];
+  paths: string[];
+  metrics: string[];
+  notCovered: Bilingual[];
+  /** Toneless `shanxi`: the regions it could mean. */
+  ambiguous?: { typed: string; ids: string[] };
+  keywords: Set<CommandName>;
+  all: boolean;
+  /** The first word was a command name followed only by ids (how buttons phrase their commands). */
+  command?: CommandName;
+  /** Words and characters that matched nothing, for "did you mean". */
+  leftovers: string[];
+}
+
+export interface RegionRef {
+  id: string;
+  /** The city it was named by (武汉 → 湖北). */
+  via?: Bilingual;
+  /** What the user typed, when it was a typo we corrected (Zhejang → Zhejiang). */
+  typed?: string;
+}
+
+const COMMAND_NAMES = new Set<string>(COMMANDS.map((c) => c.name));
+
+/** Common English words that must never be "corrected" into a place name (human → Hunan). */
+const ENGLISH = new Set(`a an the of in on at for to and or with vs versus about is are was were be been
+ what which where who whom how much many does do did can could would should will please tell me us show give
+ list its it this that these those there their they them you your i my we our hi hello hey thanks thank bot
+ iiot china chinese data info information want know like see get find between from by into tier tiers path
+ paths compare region regions province provinces city cities same other human being belong belongs
+ sure okay ok yes no not any some more most than then also just only look lookup search question answer
+ group groups level levels rank ranking ranked where's whats`.split(/\s+/));
+
+const FILLER_PATTERN = new RegExp([...CJK_FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
+
+interface Scan {
+  entities: { entity: Entity; typed: string }[];
+  leftovers: string[];
+}
+
+function scanCjk(s: string, out: Scan): void {
+  const { cjk, maxCjkLength } = lexicon;
+  let residual = '';
+  for (let i = 0; i < s.length; ) {
+    let matched = 0;
+    for (let len = Math.min(maxCjkLength, s.length - i); len >= 2; len--) {
+      const entity = cjk.get(s.slice(i, i + len));
+      if (entity) {
+        out.entities.push({ entity, typed: s.slice(i, i + len) });
+        matched = len;
+        break;
+      }
+    }
+    if (matched) {
+      residual += ' ';
+      i += matched;
+    } else {
+      residual += s[i];
+      i += 1;
+    }
+  }
+  // Short names (粤, 京沪) only count where nothing but filler surrounds them.
+  const rest = residual.replace(FILLER_PATTERN, ' ').replace(/[^\u3400-\u9fff]+/g, ' ').trim();
+  for (const chunk of rest.split(' ').filter(Boolean)) {
+    const ids = [...chunk].map((ch) => lexicon.shortNames.get(ch));
+    if (chunk.length <= 4 && ids.every(Boolean)) {
+      for (const id of ids) out.entities.push({ entity: { kind: 'region', id: id! }, typed: chunk });
+    } else {
+      out.leftovers.push(chunk);
+    }
+  }
+}
+
+function scanLatin(words: string[], out: Scan): void {
+  const { latin, latinCompact, maxLatinWords } = lexicon;
+  for (let i = 0; i < words.length; ) {
+    let matched = 0;
+    for (let n = Math.min(maxLatinWords, words.length - i); n >= 1 && !matched; n--) {
+      const slice = words.slice(i, i + n);
+      const entity = latin.get(slice.join(' ')) ?? (n > 1 ? latinCompact.get(slice.join('')) : undefined);
+      if (entity) {
+        out.entities.push({ entity, typed: slice.join(' ') });
+        matched = n;
+      }
+    }
+    if (!matched) {
+      const fixed = correctTypo(words[i]);
+      if (fixed) out.entities.push(fixed);
+      else if (!ENGLISH.has(words[i]) && !/^\d+$/.test(words[i])) out.leftovers.push(words[i]);
+    }
+    i += matched || 1;
+  }
+}
+
+/** Place names and tier words, the targets of typo correction. */
+const TYPO_TARGETS = [...lexicon.latin.entries(), ...lexicon.latinCompact.entries()].filter(
+  ([key, e]) => !key.includes(' ') && key.length >= 4 && (e.kind === 'region' || e.kind === 'ambiguous' || e.kind === 'tier'),
+);
+
+/** A word one edit (two for long words) from exactly one place: taken as that place. */
+function correctTypo(word: string): { entity: Entity; typed: string } | undefined {
+  if (word.length < 4 || ENGLISH.has(word) || /\d/.test(word)) return undefined;
+  const limit = word.length >= 7 ? 2 : 1;
+  let best: Entity | undefined;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const [key, entity] of TYPO_TARGETS) {
+    if (Math.abs(key.length - word.length) > limit) continue;
+    const d = distance(word, key);
+    if (d < bestDistance) [best, bestDistance, tie] = [entity, d, false];
+    else if (d === bestDistance && !sameEntity(best, entity)) tie = true;
+  }
+  return best && !tie ? { entity: best, typed: word } : undefined;
+}
+
+function sameEntity(a: Entity | undefined, b: Entity): boolean {
+  return a?.kind === b.kind && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `--lang zh|en` anywhere in the text. */
+const LANG_FLAG = /(?:^|\s)--lang[=\s]+(zh|en)\b/i;
+
+export function parse(raw: string, explicitLang?: Lang, locale?: string): Query {
+  let text = stripChatMarkup(raw);
+  const flag = LANG_FLAG.exec(text);
+  if (flag) text = text.replace(LANG_FLAG, ' ').trim();
+  const lang: Lang = explicitLang ?? (flag?.[1].toLowerCase() as Lang | undefined) ??
+    (hasCjk(text) ? 'zh' : text === '' && locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+
+  const norm = normalize(text);
+  const query: Query = {
+    lang, echo: text, regions: [], tiers: [], paths: [], metrics: [], notCovered: [],
+    keywords: new Set(), all: false, leftovers: [],
+  };
+
+  // Buttons send `region shanxi`, `compare beijing hubei`, `tier rising`: ids, taken exactly.
+  const words = norm.trim().split(/\s+/);
+  if (COMMAND_NAMES.has(words[0]) && words.length > 1 && words.slice(1).every(isId)) {
+    query.command = words[0] as CommandName;
+    for (const w of words.slice(1)) addId(query, w);
+    return query;
+  }
+
+  const scan: Scan = { entities: [], leftovers: [] };
+  scanCjk(norm, scan);
+  scanLatin(latinWords(norm.replace(/[\u3400-\u9fff]+/g, ' ')), scan);
+  query.leftovers = scan.leftovers;
+
+  const push = (list: string[], ids: string[]) => ids.forEach((id) => list.includes(id) || list.push(id));
+  for (const { entity, typed } of scan.entities) {
+    switch (entity.kind) {
+      case 'region':
+        if (!query.regions.some((r) => r.id === entity.id)) {
+          const corrected = !typed.includes(' ') && lexicon.latin.get(typed) === undefined && lexicon.cjk.get(typed) === undefined &&
+            ![...typed].every((ch) => lexicon.shortNames.has(ch)) && !lexicon.latinCompact.has(typed);
+          query.regions.push({ id: entity.id, via: entity.via, typed: corrected ? typed : undefined });
+        }
+        break;
+      case 'tier': push(query.tiers, entity.ids); break;
+      case 'path': push(query.paths, entity.ids); break;
+      case 'metric': push(query.metrics, entity.ids); break;
+      case 'not-covered':
+        if (!query.notCovered.some((n) => n.en === entity.name.en)) query.notCovered.push(entity.name);
+        break;
+      case 'ambiguous': query.ambiguous ??= { typed, ids: entity.ids }; break;
+      case 'keyword': query.keywords.add(entity.command); break;
+      case 'all': query.all = true; break;
+    }
+  }
+  // `shanxi` next to `shaanxi` (or 陕西) can only mean the other one, 山西.
+  if (query.ambiguous) {
+    const named = query.ambiguous.ids.filter((id) => query.regions.some((r) => r.id === id));
+    const left = query.ambiguous.ids.filter((id) => !named.includes(id));
+    if (named.length > 0 && left.length === 1) {
+      query.regions.push({ id: left[0] });
+      query.ambiguous = undefined;
+    }
+  }
+  return query;
+}
+
+function isId(word: string): boolean {
+  return regionById.has(word) || lexicon.latin.get(word.replace(/-/g, ' '))?.kind !== undefined && /^[a-z0-9-]+$/.test(word);
+}
+
+function addId(query: Query, id: string): void {
+  if (regionById.has(id)) return void query.regions.push({ id });
+  const entity = lexicon.latin.get(id.replace(/-/g, ' '));
+  if (entity?.kind === 'tier') query.tiers.push(...entity.ids);
+  else if (entity?.kind === 'path') query.paths.push(...entity.ids);
+  else if (entity?.kind === 'metric') query.metrics.push(...entity.ids);
+  else if (entity?.kind === 'all') query.all = true;
+}

@@ -1,0 +1,46 @@
+import { distance } from 'fastest-levenshtein';
+import { report } from './data.js';
+import type { CardAction, Lang } from './types.js';
+
+/** "Did you mean": the dataset's own names that look most like what was typed. */
+
+interface Candidate {
+  latin: string[];
+  zh: string;
+  label: Record<Lang, string>;
+  command: string;
+}
+
+const CANDIDATES: Candidate[] = [
+  ...report.regions.map((r) => ({
+    latin: [r.pinyin, r.en.toLowerCase().replace(/\s*\(.*\)$/, ''), ...r.cities.map((c) => c.en.toLowerCase().replace(/'/g, ''))],
+    zh: r.zh,
+    label: { zh: r.zh, en: `${r.en.replace(/\s*\(.*\)$/, '')} ${r.zh}` },
+    command: `region ${r.id}`,
+  })),
+  ...report.tiers.map((t) => ({ latin: [t.en.toLowerCase()], zh: t.zh, label: { zh: t.zh, en: t.en }, command: `tier ${t.id}` })),
+  ...report.paths.map((p) => ({ latin: [p.en.toLowerCase()], zh: p.zh, label: { zh: p.zh, en: p.en }, command: `path ${p.id}` })),
+];
+
+/** Up to `max` suggestions for the words and Chinese fragments that matched nothing. */
+export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] {
+  const scored = new Map<Candidate, number>();
+  const score = (c: Candidate, s: number) => scored.set(c, Math.min(scored.get(c) ?? Infinity, s));
+  for (const word of leftovers.slice(0, 12)) {
+    if (/[\u3400-\u9fff]/.test(word)) {
+      for (const c of CANDIDATES) {
+        const shared = [...new Set(c.zh)].filter((ch) => word.includes(ch)).length;
+        if (shared > 0 && (shared >= 2 || c.zh.length <= 3)) score(c, c.zh.length - shared);
+      }
+    } else if (word.length >= 3) {
+      for (const c of CANDIDATES) {
+        const d = Math.min(...c.latin.map((l) => distance(word, l.slice(0, word.length + 2))));
+        if (d <= Math.max(2, Math.floor(word.length / 3))) score(c, d);
+      }
+    }
+  }
+  return [...scored.entries()]
+    .sort((a, b) => a[1] - b[1])
+    .slice(0, max)
+    .map(([c]) => ({ label: c.label[lang], command: `${c.command} --lang ${lang}` }));
+}
