@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../src/bin/iiot.js', import.meta.url));
+// A clean environment and an empty working directory: no credentials, no .env of the developer's.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_/.test(k)));
+
+function iiot(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input: options.input ?? '',
+    env: { ...cleanEnv, ...options.env },
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'iiot-cli-')),
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('iiot ask', () => {
+  it('prints the answer contract as JSON', () => {
+    const r = iiot(['ask', '--format', 'json', '湖北']);
+    expect(r.code).toBe(0);
+    const answer = JSON.parse(r.stdout);
+    expect(Object.keys(answer)).toEqual(['intent', 'lang', 'regionIds', 'tierIds', 'strategyIds', 'metricIds', 'card']);
+    expect(answer).toMatchObject({ intent: 'region', lang: 'zh', regionIds: ['hubei'], tierIds: ['leading'], strategyIds: ['lead-then-scale'] });
+  });
+
+  it('prints a text card, in the language asked for', () => {
+    const r = iiot(['ask', '--lang', 'en', '湖北']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Hubei 湖北 · Tier: Leading the Way');
+  });
+
+  it('exits 0 for a question it cannot answer: that is an answer too', () => {
+    const r = iiot(['ask', 'qwxz']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Sorry, I didn't get that");
+  });
+
+  it('rejects usage errors with a message and a non-zero exit', () => {
+    for (const args of [['ask'], ['ask', '--lang', 'fr', 'x'], ['ask', '--format', 'xml', 'x'], ['frobnicate']]) {
+      const r = iiot(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^iiot: .+\nUsage:/);
+    }
+  });
+});
+
+describe('npm start without credentials: console chat', () => {
+  it('answers each piped line, says how to connect, and exits at end of input', () => {
+    const r = iiot(['start'], { input: '湖北\nwhich tier is shaanxi\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/SLACK_BOT_TOKEN.*FEISHU_APP_ID/);
+    expect(r.stdout).toContain('湖北 · 示范引领梯队');
+    expect(r.stdout).toContain('Shaanxi 陕西 · Tier: Rapid Rise');
+  });
+
+  it('follows a numbered button of the previous card', () => {
+    const r = iiot(['chat'], { input: 'shanxi\n2\n' });
+    expect(r.stdout).toContain('[1] 山西 Shanxi  [2] 陕西 Shaanxi');
+    expect(r.stdout).toContain('Shaanxi 陕西 · Tier: Rapid Rise');
+  });
+});
+
+describe('bad configuration', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, /^iiot: SLACK_APP_TOKEN is missing: /],
+    [{ SLACK_BOT_TOKEN: 'nope', SLACK_APP_TOKEN: 'xapp-1' }, /^iiot: SLACK_BOT_TOKEN is not valid: /],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'http' }, /^iiot: SLACK_SIGNING_SECRET is missing: /],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_MODE: 'carrier-pigeon' }, /^iiot: SLACK_MODE is not valid: /],
+    [{ FEISHU_APP_ID: 'app', FEISHU_APP_SECRET: 'secret-secret' }, /^iiot: FEISHU_APP_ID is not valid: /],
+    [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718' }, /^iiot: FEISHU_APP_SECRET is missing: /],
+    [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-secret', FEISHU_MODE: 'webhook' }, /^iiot: FEISHU_ENCRYPT_KEY is missing: /],
+    [{ PORT: 'eighty' }, /^iiot: PORT is not valid: /],
+  ];
+  for (const [env, message] of cases) {
+    it(`${Object.keys(env).join(' + ')} → one line naming the variable`, () => {
+      const r = iiot(['start'], { env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+
+  it('reads variables from .env in the working directory', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'iiot-env-'));
+    writeFileSync(join(cwd, '.env'), 'SLACK_BOT_TOKEN=xoxb-from-dotenv\n');
+    const r = iiot(['start'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^iiot: SLACK_APP_TOKEN is missing/);
+  });
+});
