@@ -51,12 +51,15 @@ interface Scan {
   leftovers: string[];
 }
 
+/** First characters of the Chinese names: most positions of a long text can be skipped at once. */
+const CJK_STARTS = new Set([...lexicon.cjk.keys()].map((k) => k[0]));
+
 function scanCjk(s: string, out: Scan): void {
   const { cjk, maxCjkLength } = lexicon;
   let residual = '';
   for (let i = 0; i < s.length; ) {
     let matched = 0;
-    for (let len = Math.min(maxCjkLength, s.length - i); len >= 2; len--) {
+    for (let len = CJK_STARTS.has(s[i]) ? Math.min(maxCjkLength, s.length - i) : 0; len >= 2; len--) {
       const entity = cjk.get(s.slice(i, i + len));
       if (entity) {
         out.entities.push({ entity, typed: s.slice(i, i + len) });
@@ -84,24 +87,43 @@ function scanCjk(s: string, out: Scan): void {
   }
 }
 
+/** For each word that starts a Latin name, the most words such a name has. */
+const LATIN_STARTS = new Map<string, number>();
+for (const key of lexicon.latin.keys()) {
+  const words = key.split(' ');
+  LATIN_STARTS.set(words[0], Math.max(LATIN_STARTS.get(words[0]) ?? 0, words.length));
+}
+/** Every prefix of a name typed without spaces, so `hu bei` is joined only while it can still match. */
+const COMPACT_PREFIXES = new Set([...lexicon.latinCompact.keys()].flatMap((k) => [...k].map((_, i) => k.slice(0, i + 1))));
+
+/** The longest name starting at `words[i]`, spaced (`inner mongolia`) or split into syllables (`hei long jiang`). */
+function matchLatinAt(words: string[], i: number): { entity: Entity; length: number } | undefined {
+  for (let n = Math.min(LATIN_STARTS.get(words[i]) ?? 0, words.length - i); n >= 1; n--) {
+    const entity = lexicon.latin.get(n === 1 ? words[i] : words.slice(i, i + n).join(' '));
+    if (entity) return { entity, length: n };
+  }
+  let joined = words[i];
+  let found: { entity: Entity; length: number } | undefined;
+  for (let n = 2; i + n <= words.length && COMPACT_PREFIXES.has(joined); n++) {
+    joined += words[i + n - 1];
+    const entity = lexicon.latinCompact.get(joined);
+    if (entity) found = { entity, length: n };
+  }
+  return found;
+}
+
 function scanLatin(words: string[], out: Scan): void {
-  const { latin, latinCompact, maxLatinWords } = lexicon;
   for (let i = 0; i < words.length; ) {
-    let matched = 0;
-    for (let n = Math.min(maxLatinWords, words.length - i); n >= 1 && !matched; n--) {
-      const slice = words.slice(i, i + n);
-      const entity = latin.get(slice.join(' ')) ?? (n > 1 ? latinCompact.get(slice.join('')) : undefined);
-      if (entity) {
-        out.entities.push({ entity, typed: slice.join(' ') });
-        matched = n;
-      }
+    const match = matchLatinAt(words, i);
+    if (match) {
+      out.entities.push({ entity: match.entity, typed: words.slice(i, i + match.length).join(' ') });
+      i += match.length;
+      continue;
     }
-    if (!matched) {
-      const fixed = correctTypo(words[i]);
-      if (fixed) out.entities.push(fixed);
-      else if (!ENGLISH.has(words[i]) && !/^\d+$/.test(words[i])) out.leftovers.push(words[i]);
-    }
-    i += matched || 1;
+    const fixed = correctTypo(words[i]);
+    if (fixed) out.entities.push(fixed);
+    else if (!ENGLISH.has(words[i]) && !/^\d+$/.test(words[i])) out.leftovers.push(words[i]);
+    i += 1;
   }
 }
 

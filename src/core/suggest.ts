@@ -32,7 +32,7 @@ export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] 
         const shared = [...new Set(c.zh)].filter((ch) => word.includes(ch)).length;
         if (shared > 0 && (shared >= 2 || c.zh.length <= 3)) score(c, c.zh.length - shared);
       }
-    } else if (word.length >= 3) {
+    } else if (word.length >= 3 && word.length <= 24) {
       for (const c of CANDIDATES) {
         const d = Math.min(...c.latin.map((l) => distance(word, l.slice(0, word.length + 2))));
         if (d <= Math.max(2, Math.floor(word.length / 3))) score(c, d);
