@@ -1,6 +1,6 @@
 import { COMMANDS, type CommandSpec } from './commands.js';
 import { report, type Bilingual } from './data.js';
-import { nameKey } from './normalize.js';
+import { hasCjk, nameKey } from './normalize.js';
 
 /**
  * Every name a user may type, mapped to what it means. Built once from data/ and the command
@@ -71,7 +71,7 @@ function build(): Lexicon {
     for (const name of names) {
       const key = nameKey(name);
       if (!key) continue;
-      const map = /[a-z0-9]/.test(key[0]) ? latin : cjk;
+      const map = hasCjk(key) ? cjk : latin;
       if (!map.has(key)) map.set(key, entity);
     }
   };

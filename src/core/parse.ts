@@ -54,7 +54,8 @@ interface Scan {
 /** First characters of the Chinese names: most positions of a long text can be skipped at once. */
 const CJK_STARTS = new Set([...lexicon.cjk.keys()].map((k) => k[0]));
 
-function scanCjk(s: string, out: Scan): void {
+/** Finds Chinese names; returns the text with what it matched blanked out, for the Latin scan. */
+function scanCjk(s: string, out: Scan): string {
   const { cjk, maxCjkLength } = lexicon;
   let residual = '';
   for (let i = 0; i < s.length; ) {
@@ -68,7 +69,7 @@ function scanCjk(s: string, out: Scan): void {
       }
     }
     if (matched) {
-      residual += ' ';
+      residual += ' '.repeat(matched);
       i += matched;
     } else {
       residual += s[i];
@@ -85,6 +86,7 @@ function scanCjk(s: string, out: Scan): void {
       out.leftovers.push(chunk);
     }
   }
+  return residual;
 }
 
 /** For each word that starts a Latin name, the most words such a name has. */
@@ -177,8 +179,8 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
   }
 
   const scan: Scan = { entities: [], leftovers: [] };
-  scanCjk(norm, scan);
-  scanLatin(latinWords(norm.replace(/[\u3400-\u9fff]+/g, ' ')), scan);
+  const unmatched = scanCjk(norm, scan);
+  scanLatin(latinWords(unmatched.replace(/[\u3400-\u9fff]+/g, ' ')), scan);
   query.leftovers = scan.leftovers;
 
   const push = (list: string[], ids: string[]) => ids.forEach((id) => list.includes(id) || list.push(id));

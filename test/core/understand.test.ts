@@ -127,3 +127,31 @@ describe('not understood', () => {
     expect(ask('呃呃呃').card.title).toBe('没有找到答案');
   });
 });
+
+describe('every tier, path and figure by its names in both languages', () => {
+  for (const t of report.tiers) {
+    it(`tier ${t.id}: ${t.zh} / ${t.en}`, () => {
+      for (const [text, lang] of [[t.zh, 'zh'], [`${t.zh}梯队有哪些地区`, 'zh'], [t.en, 'en'], [`which regions are in the ${t.en} tier?`, 'en']] as const) {
+        expect(ask(text), text).toMatchObject({ intent: 'tier', lang, tierIds: [t.id], regionIds: t.members });
+      }
+    });
+  }
+  for (const p of report.paths) {
+    it(`path ${p.id}: ${p.zh} / ${p.en}`, () => {
+      for (const [text, lang] of [[p.zh, 'zh'], [p.zh.split('——')[0], 'zh'], [p.zh.split('——')[1], 'zh'], [p.en, 'en']] as const) {
+        expect(ask(text), text).toMatchObject({ intent: 'path', lang, strategyIds: [p.id], regionIds: [...new Set(p.named.map((n) => n.region))] });
+      }
+    });
+  }
+  for (const m of report.metrics) {
+    it(`figure ${m.id}: ${[...m.keywords.zh, ...m.keywords.en].join(' / ')}`, () => {
+      for (const keyword of [...m.keywords.zh, ...m.keywords.en]) {
+        const a = ask(keyword);
+        expect(a.intent, keyword).toBe('metrics');
+        expect(a.metricIds, keyword).toContain(m.id);
+      }
+      expect(ask(`${m.keywords.zh[0]}是多少？`).metricIds).toEqual([m.id]);
+      expect(ask(`what does the report say about ${m.keywords.en[0]}?`).metricIds).toEqual([m.id]);
+    });
+  }
+});
