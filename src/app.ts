@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { handle } from './core/handle.js';
+import { handle, overview } from './core/handle.js';
 import type { Config } from './infra/config.js';
 import { MemoryDedupStore, type DedupStore } from './infra/dedup.js';
 import { startHttpServer } from './infra/http-server.js';
@@ -23,7 +23,7 @@ export interface StartOptions {
 /** Starts every platform that has credentials in `config`, sharing one handler and one HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const deps: AdapterDeps = { handle, dedup: options.dedup ?? new MemoryDedupStore(), logger };
+  const deps: AdapterDeps = { handle, overview, dedup: options.dedup ?? new MemoryDedupStore(), logger };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
   if (config.slack) {
@@ -36,14 +36,17 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   }
   const routes = adapters.flatMap((a) => a.routes);
   const server = routes.length > 0 ? await startHttpServer(routes, config.port, options.host) : undefined;
-  await Promise.all(adapters.map((a) => a.start()));
-  for (const a of adapters) logger.info(`${a.name} connected`);
-  return {
-    adapters,
-    server,
-    async stop() {
-      await Promise.allSettled(adapters.map((a) => a.stop()));
-      if (server) await new Promise((r) => server.close(() => r(undefined)));
-    },
+  const stop = async () => {
+    await Promise.allSettled(adapters.map((a) => a.stop()));
+    if (server) await new Promise((r) => server.close(() => r(undefined)));
   };
+  try {
+    await Promise.all(adapters.map((a) => a.start()));
+  } catch (err) {
+    // A platform that cannot start must not leave the HTTP server holding the process open.
+    await stop();
+    throw err;
+  }
+  for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${(server!.address() as { port: number }).port}` : ''}`);
+  return { adapters, server, stop };
 }

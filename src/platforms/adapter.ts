@@ -1,4 +1,4 @@
-import type { Answer, Inbound } from '../core/types.js';
+import type { Answer, Inbound, Lang } from '../core/types.js';
 import type { DedupStore } from '../infra/dedup.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
@@ -6,6 +6,8 @@ import type { Logger } from '../infra/log.js';
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
   handle: (inbound: Inbound) => Answer;
+  /** The overview card (tiers, figures, how to ask) for home screens such as Slack's App Home. */
+  overview: (lang: Lang) => Answer;
   dedup: DedupStore;
   logger: Logger;
 }

@@ -1,0 +1,289 @@
+/**
+ * A fake Slack on 127.0.0.1: the Web API methods the bot calls, `response_url` endpoints, and a Socket
+ * Mode WebSocket. It parses requests the way Slack does (form-encoded, nested fields JSON-stringified,
+ * Bearer token), records every call, and rejects blocks that break Block Kit's limits like Slack would.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface ApiCall {
+  method: string;
+  /** The Bearer token the call carried. */
+  token?: string;
+  args: Record<string, any>;
+  /** What the fake answered. */
+  result?: any;
+}
+
+export interface ResponseUrlCall {
+  id: string;
+  body: Record<string, any>;
+}
+
+/** Fields the Web API client JSON-stringifies inside the form body. */
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+
+export const BOT_USER_ID = 'U0BOT';
+export const BOT_ID = 'B0BOT';
+export const TEAM_ID = 'T0TEAM';
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponseUrlCall[] = [];
+  /** Frames the bot sent over Socket Mode (acks: `{envelope_id, payload}`). */
+  readonly socketFrames: any[] = [];
+  /** Locale users.info reports per user id; absent means Slack gives none. */
+  readonly locales = new Map<string, string>();
+  private readonly failures = new Map<string, string>();
+  private readonly waiters: (() => void)[] = [];
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private sockets: WebSocket[] = [];
+  private tsCounter = 1_700_000_000;
+  private helloSent = false;
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<FakeSlack> {
+    const server = createServer();
+    const fake = new FakeSlack(server);
+    server.on('request', (req, res) => {
+      fake.onRequest(req).then(
+        (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        (err) => res.writeHead(500).end(String(err)),
+      );
+    });
+    server.on('upgrade', (req, socket, head) => {
+      fake.wss.handleUpgrade(req, socket, head, (ws) => fake.onSocket(ws));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return fake;
+  }
+
+  get origin(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** SLACK_API_URL for the bot (with the trailing slash the client needs). */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** A `response_url` Slack would put in a payload. */
+  responseUrl(id: string): string {
+    return `${this.origin}/response/${id}`;
+  }
+
+  /** Makes `method` answer `{ok:false, error}` until `clearFailures()`. */
+  fail(method: string, error: string): void {
+    this.failures.set(method, error);
+  }
+
+  clearFailures(): void {
+    this.failures.clear();
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with what `pick` finds, re-checking on every recorded call (and every 25 ms for outside state). */
+  async waitFor<T>(pick: () => T | undefined, what = 'a call', timeoutMs = 3000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = pick();
+      if (found !== undefined) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`fake Slack: timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 25));
+        this.waiters.push(() => { clearTimeout(timer); resolve(); });
+      });
+    }
+  }
+
+  waitForCall(method: string, n = 1): Promise<ApiCall> {
+    return this.waitFor(() => this.callsTo(method)[n - 1], `call #${n} to ${method}`);
+  }
+
+  waitForResponse(id: string, n = 1): Promise<ResponseUrlCall> {
+    return this.waitFor(() => this.responses.filter((r) => r.id === id)[n - 1], `response_url ${id} #${n}`);
+  }
+
+  /** Sends a Socket Mode envelope to every connected bot. */
+  sendEnvelope(envelope: Record<string, unknown>): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
+  }
+
+  waitForSocket(): Promise<void> {
+    return this.waitFor(() => (this.helloSent ? true : undefined), 'a Socket Mode connection').then(() => undefined);
+  }
+
+  waitForAck(envelopeId: string): Promise<any> {
+    return this.waitFor(() => this.socketFrames.find((f) => f.envelope_id === envelopeId), `ack of ${envelopeId}`);
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(() => r(undefined)));
+  }
+
+  private notify(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private onSocket(ws: WebSocket): void {
+    this.sockets.push(ws);
+    ws.on('message', (data) => {
+      this.socketFrames.push(JSON.parse(String(data)));
+      this.notify();
+    });
+    ws.on('close', () => { this.sockets = this.sockets.filter((s) => s !== ws); });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0APP' } }));
+    this.helloSent = true;
+    this.notify();
+  }
+
+  private async onRequest(req: IncomingMessage): Promise<unknown> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/response/')) {
+      const body = JSON.parse(raw);
+      this.responses.push({ id: path.slice('/response/'.length), body });
+      this.notify();
+      const errors = body.blocks ? blockKitViolations(body.blocks) : [];
+      return errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true };
+    }
+    const method = path.replace(/^\/api\//, '');
+    const args = parseArgs(req.headers['content-type'] ?? '', raw);
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
+    const call: ApiCall = { method, token, args };
+    const failure = this.failures.get(method);
+    call.result = failure ? { ok: false, error: failure } : this.answer(method, args);
+    this.calls.push(call);
+    this.notify();
+    return call.result;
+  }
+
+  private answer(method: string, args: Record<string, any>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'iiot', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.origin.replace(/^http/, 'ws')}/link/?ticket=fake` };
+      case 'chat.postMessage':
+      case 'chat.update': {
+        const errors = blockKitViolations(args.blocks ?? []);
+        if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
+        const ts = method === 'chat.update' ? args.ts : `${this.tsCounter++}.000100`;
+        return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+      }
+      case 'views.publish': {
+        const errors = blockKitViolations(args.view?.blocks ?? [], { maxBlocks: 100, maxChars: Infinity });
+        if (errors.length) return { ok: false, error: 'invalid_arguments', errors };
+        return { ok: true, view: { id: 'V0HOME', type: 'home', blocks: args.view?.blocks } };
+      }
+      case 'users.info': {
+        const locale = this.locales.get(args.user);
+        return { ok: true, user: { id: args.user, name: 'someone', ...(locale && args.include_locale === 'true' ? { locale } : {}) } };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(contentType: string, raw: string): Record<string, any> {
+  if (contentType.startsWith('application/json')) return raw ? JSON.parse(raw) : {};
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(raw)) args[key] = JSON_FIELDS.has(key) ? JSON.parse(value) : value;
+  return args;
+}
+
+export interface LimitOptions {
+  maxBlocks?: number;
+  /** Budget for the JSON of all blocks; Slack fails near 13.2k, the renderer promises 12k. */
+  maxChars?: number;
+}
+
+/**
+ * Checks blocks against Block Kit's documented limits (PLATFORMS.md A6), written from the docs rather
+ * than from the renderer. Also flags mrkdwn that is not inert: the bot never sends links or mentions,
+ * so any `<` or bare `&` in mrkdwn means something was not escaped.
+ */
+export function blockKitViolations(blocks: any[], opts: LimitOptions = {}): string[] {
+  const maxBlocks = opts.maxBlocks ?? 50;
+  const maxChars = opts.maxChars ?? 12_000;
+  const errors: string[] = [];
+  const err = (i: number, msg: string) => errors.push(`block ${i}: ${msg}`);
+  if (!Array.isArray(blocks)) return ['blocks is not an array'];
+  if (blocks.length > maxBlocks) errors.push(`${blocks.length} blocks > ${maxBlocks}`);
+  const chars = JSON.stringify(blocks).length;
+  if (chars > maxChars) errors.push(`blocks JSON is ${chars} characters > ${maxChars}`);
+  const actionIds = new Set<string>();
+  const text = (i: number, t: any, max: number, what: string, type?: string) => {
+    if (!t || typeof t.text !== 'string') return err(i, `${what} has no text`);
+    if (type && t.type !== type) err(i, `${what} must be ${type}`);
+    if (t.text.length < 1 || t.text.length > max) err(i, `${what} length ${t.text.length} not in 1..${max}`);
+    if (t.type === 'mrkdwn') {
+      if (t.text.includes('<') || t.text.includes('>')) err(i, `${what} has unescaped < or >: ${t.text.slice(0, 80)}`);
+      if (/&(?!amp;|lt;|gt;)/.test(t.text)) err(i, `${what} has a bare &: ${t.text.slice(0, 80)}`);
+    }
+  };
+  blocks.forEach((b, i) => {
+    if (b.block_id !== undefined && String(b.block_id).length > 255) err(i, 'block_id > 255');
+    switch (b.type) {
+      case 'header':
+        text(i, b.text, 150, 'header', 'plain_text');
+        break;
+      case 'section':
+        if (!b.text && !b.fields) err(i, 'section needs text or fields');
+        if (b.text) text(i, b.text, 3000, 'section text');
+        if (b.fields) {
+          if (b.fields.length < 1 || b.fields.length > 10) err(i, `${b.fields.length} fields not in 1..10`);
+          b.fields.forEach((f: any) => text(i, f, 2000, 'field'));
+        }
+        break;
+      case 'context':
+        if (!b.elements?.length || b.elements.length > 10) err(i, 'context needs 1..10 elements');
+        for (const e of b.elements ?? []) if (e.type !== 'image') text(i, e, 3000, 'context element');
+        break;
+      case 'actions':
+        if (!b.elements?.length || b.elements.length > 25) err(i, `actions has ${b.elements?.length} elements, not 1..25`);
+        for (const e of b.elements ?? []) {
+          if (e.type !== 'button') { err(i, `unexpected element ${e.type}`); continue; }
+          text(i, e.text, 75, 'button text', 'plain_text');
+          if (e.value !== undefined && (e.value.length < 1 || e.value.length > 2000)) err(i, `button value length ${e.value.length} not in 1..2000`);
+          if (e.url !== undefined && e.url.length > 3000) err(i, 'button url > 3000');
+          if (!e.action_id || e.action_id.length > 255) err(i, 'button action_id missing or > 255');
+          else if (actionIds.has(e.action_id)) err(i, `duplicate action_id ${e.action_id}`);
+          else actionIds.add(e.action_id);
+          if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') err(i, `bad style ${e.style}`);
+        }
+        break;
+      case 'image':
+        if (!b.image_url || b.image_url.length > 3000) err(i, 'image_url missing or > 3000');
+        if (!b.alt_text || b.alt_text.length > 2000) err(i, 'alt_text missing or > 2000');
+        break;
+      case 'divider':
+        break;
+      default:
+        err(i, `unknown block type ${b.type}`);
+    }
+  });
+  return errors;
+}

@@ -1,0 +1,405 @@
+/**
+ * The Slack bot in HTTP mode, end to end: real Bolt behind the app's shared HTTP server on 127.0.0.1,
+ * correctly signed requests in Slack's formats, and a fake Slack Web API that records what users see.
+ */
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../../src/app.js';
+import { handle, overview } from '../../src/core/handle.js';
+import { MemoryDedupStore } from '../../src/infra/dedup.js';
+import { startHttpServer } from '../../src/infra/http-server.js';
+import type { Logger } from '../../src/infra/log.js';
+import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
+import { renderSlackAnswer, renderSlackHome, SHARE_ACTION_ID, HOME_ACTION_ID } from '../../src/render/slack.js';
+import { BOT_USER_ID, blockKitViolations, FakeSlack } from '../fakes/slack-api.js';
+import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
+
+const SECRET = 'test-signing-secret-0123456789';
+const TOKEN = 'xoxb-test-token';
+
+let fake: FakeSlack;
+let bot: RunningBot;
+let slack: SlackSender;
+let origin: string;
+const logs: { level: string; text: string }[] = [];
+
+function captureLogger(): Logger {
+  const at = (level: string) => (...msg: unknown[]) => { logs.push({ level, text: msg.map(String).join(' ') }); };
+  return { debug: () => {}, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+beforeAll(async () => {
+  fake = await FakeSlack.start();
+  bot = await startBot(
+    { port: 0, logLevel: 'error', slack: { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl } },
+    { host: '127.0.0.1', logger: captureLogger() },
+  );
+  origin = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
+  slack = new SlackSender(`${origin}/slack/events`, SECRET);
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+});
+
+afterEach(() => fake.clearFailures());
+
+const json = (v: unknown) => JSON.stringify(v);
+const buttons = (blocks: any[]) => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+const headerOf = (blocks: any[]) => blocks.find((b) => b.type === 'header')?.text.text as string;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the core answers for `text`, rendered as a user sees it (the reference for equality checks). */
+const expected = (text: string, share?: string) => renderSlackAnswer(handle({ text, platform: 'slack' }), { share });
+
+describe('start-up and plumbing', () => {
+  it('verifies the bot token with auth.test against SLACK_API_URL', () => {
+    const auth = fake.callsTo('auth.test');
+    expect(auth).toHaveLength(1);
+    expect(auth[0].token).toBe(TOKEN);
+  });
+
+  it('answers Slack url_verification with the challenge', async () => {
+    const res = await slack.event({ token: 't', challenge: 'c-123', type: 'url_verification' });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ challenge: 'c-123' });
+  });
+
+  it('serves GET /healthz next to /slack/events, and does not fall over on GET /slack/events', async () => {
+    expect(await (await fetch(`${origin}/healthz`)).text()).toBe('ok');
+    expect((await fetch(`${origin}/slack/events`)).status).toBe(405);
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
+
+  it('answers ssl_check', async () => {
+    const res = await slack.command({ ssl_check: '1', token: 't' });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('signatures', () => {
+  it('rejects a forged signature with 401 and answers nothing', async () => {
+    const before = fake.calls.length;
+    const res = await slack.command(slashCommand('湖北', fake.responseUrl('forged')), { signature: `v0=${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('湖北');
+    const signedWithOtherSecret = new SlackSender(slack.url, 'another-secret-abcdefgh');
+    expect((await signedWithOtherSecret.event(eventEnvelope({ type: 'app_mention', user: 'U1', text: `<@${BOT_USER_ID}> 湖北`, ts: '1.1', channel: 'C1', event_ts: '1.1' }))).status).toBe(401);
+    await sleep(100);
+    expect(fake.calls.length).toBe(before);
+  });
+
+  it('rejects a stale timestamp (older than 5 minutes) with 401, even when correctly signed', async () => {
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    const res = await slack.command(slashCommand('湖北', fake.responseUrl('stale')), { timestamp: stale });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('/iiot', () => {
+  it('answers in the acknowledgement itself: ephemeral, the region card, a Share button, no extra API call', async () => {
+    const before = fake.calls.length;
+    const res = await slack.command(slashCommand('湖北', fake.responseUrl('s1')));
+    expect(res.status).toBe(200);
+    const body = res.json();
+    expect(body.response_type).toBe('ephemeral');
+    expect(headerOf(body.blocks)).toContain('湖北');
+    expect(json(body.blocks)).toContain('示范引领');
+    expect(body.text).toContain('湖北');
+    expect(blockKitViolations(body.blocks)).toEqual([]);
+    const share = buttons(body.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID);
+    expect(share).toMatchObject({ value: '湖北', text: { text: '分享到频道' } });
+    expect(fake.calls.length).toBe(before);
+    expect(fake.responses.filter((r) => r.id === 's1')).toEqual([]);
+  });
+
+  it('replies in the language of the question', async () => {
+    const body = (await slack.command(slashCommand('what tier is Hubei in', fake.responseUrl('s2')))).json();
+    expect(headerOf(body.blocks)).toContain('Hubei');
+    expect(json(body.blocks)).toContain('Leading the Way');
+    expect(json(body.blocks)).not.toContain('示范引领');
+    expect(buttons(body.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID)?.text.text).toBe('Share in channel');
+  });
+
+  it('gives the help card for `/iiot` alone and for `/iiot help`', async () => {
+    const empty = (await slack.command(slashCommand('', fake.responseUrl('h1')))).json();
+    const help = (await slack.command(slashCommand('help', fake.responseUrl('h2')))).json();
+    expect(handle({ text: 'help', platform: 'slack' }).intent).toBe('help');
+    expect(handle({ text: '', platform: 'slack' }).intent).toBe('help');
+    expect(help.blocks).toEqual(expected('help', 'help').blocks);
+    expect(empty.blocks).toEqual(expected('', 'help').blocks);
+  });
+
+  it('never lets a typed <!channel> or <@U…> ping anyone', async () => {
+    const body = (await slack.command(slashCommand('<!channel> <!here> <@U0SOMEONE> 湖北 & <b>', fake.responseUrl('esc')))).json();
+    // Button values are never displayed (the Share button carries the raw question back to us).
+    const all = JSON.stringify(body, (key, v) => (key === 'value' ? undefined : v));
+    for (const raw of ['<!channel>', '<!here>', '<@U0SOMEONE>', '<b>']) expect(all).not.toContain(raw);
+    expect(blockKitViolations(body.blocks)).toEqual([]);
+  });
+
+  it('Share in channel posts the same card publicly through response_url, then deletes the private copy', async () => {
+    const ack = (await slack.command(slashCommand('湖北', fake.responseUrl('unused')))).json();
+    const share = buttons(ack.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID);
+    const res = await slack.interaction(blockActions({
+      actionId: share.action_id, value: share.value, responseUrl: fake.responseUrl('share'),
+      message: { channel: 'C0GENERAL', ts: '1700000000.000001', ephemeral: true },
+    }));
+    expect(res.status).toBe(200);
+    const posted = await fake.waitForResponse('share', 1);
+    const deleted = await fake.waitForResponse('share', 2);
+    expect(posted.body).toMatchObject({ response_type: 'in_channel', replace_original: false });
+    // The public copy is the same card, minus the Share button.
+    expect(posted.body.blocks).toEqual(expected('湖北').blocks);
+    expect(ack.blocks.filter((b: any) => b.type !== 'actions')).toEqual(posted.body.blocks.filter((b: any) => b.type !== 'actions'));
+    expect(buttons(posted.body.blocks).some((b: any) => b.action_id === SHARE_ACTION_ID)).toBe(false);
+    expect(posted.body.text).toContain('湖北');
+    expect(deleted.body).toEqual({ delete_original: true });
+  });
+
+  it('a card button on the private answer updates it in place and keeps Share', async () => {
+    const ack = (await slack.command(slashCommand('湖北', fake.responseUrl('unused2')))).json();
+    const action = buttons(ack.blocks).find((b: any) => b.action_id !== SHARE_ACTION_ID);
+    expect(action).toBeDefined();
+    await slack.interaction(blockActions({
+      actionId: action.action_id, value: action.value, responseUrl: fake.responseUrl('eph-click'),
+      message: { channel: 'C0GENERAL', ts: '1700000000.000002', ephemeral: true },
+    }));
+    const updated = await fake.waitForResponse('eph-click');
+    expect(updated.body.replace_original).toBe(true);
+    expect(updated.body.blocks).toEqual(expected(action.value, action.value).blocks);
+    expect(buttons(updated.body.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID)?.value).toBe(action.value);
+  });
+});
+
+describe('@mentions and DMs', () => {
+  it('answers an @mention in the thread of the mention', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({
+      type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北是哪个梯队`, ts: '1700000100.000100',
+      channel: 'C0GENERAL', event_ts: '1700000100.000100', team: 'T0TEAM',
+    }));
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(call.token).toBe(TOKEN);
+    expect(call.args).toMatchObject({ channel: 'C0GENERAL', thread_ts: '1700000100.000100' });
+    expect(headerOf(call.args.blocks)).toContain('湖北');
+    expect(json(call.args.blocks)).toContain('示范引领');
+    expect(json(call.args.blocks)).not.toContain(BOT_USER_ID);
+    expect(call.args.text).toBeTruthy();
+  });
+
+  it('keeps a mention inside a thread in that thread', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({
+      type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> tiers`, ts: '1700000200.000200',
+      thread_ts: '1700000199.000199', channel: 'C0GENERAL', event_ts: '1700000200.000200',
+    }));
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(call.args.thread_ts).toBe('1700000199.000199');
+  });
+
+  it('answers a direct message in the DM, in English when asked in English', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({
+      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: 'Which tier is Yunnan in?',
+      ts: '1700000300.000300', event_ts: '1700000300.000300',
+    }));
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(call.args.channel).toBe('D0DM');
+    expect(call.args.thread_ts).toBeUndefined();
+    expect(headerOf(call.args.blocks)).toContain('Yunnan');
+    expect(json(call.args.blocks)).toContain('Catching Up');
+    expect(call.args.blocks).toEqual(expected('Which tier is Yunnan in?').blocks);
+  });
+
+  it('echoes no <!channel> from a DM', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({
+      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '<!channel> xyzzy <!everyone>',
+      ts: '1700000350.000350', event_ts: '1700000350.000350',
+    }));
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(json(call.args)).not.toMatch(/<!channel>|<!everyone>/);
+  });
+
+  it('never answers bots, itself, edits or other message subtypes', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    const dm = { type: 'message', channel_type: 'im', channel: 'D0DM', text: '湖北' };
+    await slack.event(eventEnvelope({ ...dm, subtype: 'bot_message', bot_id: 'B0OTHER', ts: '1700000400.000001' }));
+    await slack.event(eventEnvelope({ ...dm, user: 'U0OTHERBOT', bot_id: 'B0OTHER', ts: '1700000400.000002' }));
+    await slack.event(eventEnvelope({ ...dm, user: BOT_USER_ID, ts: '1700000400.000003' }));
+    await slack.event(eventEnvelope({ ...dm, subtype: 'message_changed', ts: '1700000400.000004', message: { text: '湖北', user: 'U0ASKER', ts: '1700000400.000000' } }));
+    await slack.event(eventEnvelope({ type: 'message', channel_type: 'channel', channel: 'C0GENERAL', user: 'U0ASKER', text: '湖北', ts: '1700000400.000005' }));
+    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0OTHERBOT', bot_id: 'B0OTHER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700000400.000006', channel: 'C0GENERAL', event_ts: '1700000400.000006' }));
+    // A sentinel that must be answered, so we know the ones before it were processed and ignored.
+    await slack.event(eventEnvelope({ ...dm, user: 'U0ASKER', ts: '1700000400.000007' }));
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    await sleep(150);
+    expect(fake.callsTo('chat.postMessage').length).toBe(n + 1);
+    expect(call.args.channel).toBe('D0DM');
+  });
+});
+
+describe('retries', () => {
+  it('answers a retried event (X-Slack-Retry-Num) once', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    const envelope = eventEnvelope({
+      type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700000500.000500', channel: 'C0GENERAL', event_ts: '1700000500.000500',
+    }, 'EvRETRY1');
+    expect((await slack.event(envelope)).status).toBe(200);
+    expect((await slack.event(envelope, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    expect((await slack.event(envelope, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } })).status).toBe(200);
+    await fake.waitForCall('chat.postMessage', n + 1);
+    await sleep(200);
+    expect(fake.callsTo('chat.postMessage').length).toBe(n + 1);
+  });
+
+  it('answers one message once even when it comes back under a new event_id', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    const dm = { type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '湖北', ts: '1700000600.000600', event_ts: '1700000600.000600' };
+    await Promise.all([slack.event(eventEnvelope(dm, 'EvA')), slack.event(eventEnvelope(dm, 'EvB'))]);
+    await fake.waitForCall('chat.postMessage', n + 1);
+    await sleep(200);
+    expect(fake.callsTo('chat.postMessage').length).toBe(n + 1);
+  });
+});
+
+describe('buttons on channel messages', () => {
+  it('run their command through the core and update the card in place with chat.update', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700000700.000700', channel: 'C0GENERAL', event_ts: '1700000700.000700' }));
+    const posted = await fake.waitForCall('chat.postMessage', n + 1);
+    const ts = posted.result.ts as string;
+    const action = buttons(posted.args.blocks)[0];
+    expect(action).toBeDefined();
+    expect(buttons(posted.args.blocks).some((b: any) => b.action_id === SHARE_ACTION_ID)).toBe(false);
+    const u = fake.callsTo('chat.update').length;
+    const res = await slack.interaction(blockActions({ actionId: action.action_id, value: action.value, responseUrl: fake.responseUrl('c1'), message: { channel: 'C0GENERAL', ts } }));
+    expect(res.status).toBe(200);
+    const update = await fake.waitForCall('chat.update', u + 1);
+    expect(update.args).toMatchObject({ channel: 'C0GENERAL', ts });
+    expect(update.args.blocks).toEqual(expected(action.value).blocks);
+    expect(update.args.text).toBeTruthy();
+  });
+
+  it('fall back to response_url when chat.update is refused', async () => {
+    fake.fail('chat.update', 'cant_update_message');
+    await slack.interaction(blockActions({ actionId: 'iiot:0', value: 'tier rising --lang zh', responseUrl: fake.responseUrl('c2'), message: { channel: 'C0GENERAL', ts: '1700000800.000800' } }));
+    const r = await fake.waitForResponse('c2');
+    expect(r.body.replace_original).toBe(true);
+    expect(r.body.blocks).toEqual(expected('tier rising --lang zh').blocks);
+    expect(json(r.body.blocks)).toContain('快速崛起');
+    expect(logs.some((l) => l.level === 'error' && l.text.includes('cant_update_message'))).toBe(true);
+  });
+
+  it('answer the Shanxi/Shaanxi choice with the chosen region', async () => {
+    await slack.interaction(blockActions({ actionId: 'iiot:1', value: 'region shaanxi', responseUrl: fake.responseUrl('c3'), message: { channel: 'C0GENERAL', ts: '1700000900.000900', ephemeral: true } }));
+    const r = await fake.waitForResponse('c3');
+    expect(json(r.body.blocks)).toMatch(/陕西|Shaanxi/);
+    expect(json(r.body.blocks)).not.toMatch(/山西|Shanxi\b/);
+  });
+});
+
+describe('App Home', () => {
+  const homeOpened = (user: string, id?: string) =>
+    slack.event(eventEnvelope({ type: 'app_home_opened', user, channel: 'D0DM', tab: 'home', event_ts: '1700001000.000100' }, id));
+
+  it('shows the overview in the viewer\'s language when Slack gives a locale', async () => {
+    fake.locales.set('U0EN', 'en-US');
+    const p = fake.callsTo('views.publish').length;
+    await homeOpened('U0EN');
+    const call = await fake.waitForCall('views.publish', p + 1);
+    expect(fake.callsTo('users.info').at(-1)?.args).toMatchObject({ user: 'U0EN', include_locale: 'true' });
+    expect(call.args.user_id).toBe('U0EN');
+    expect(call.args.view).toEqual(renderSlackHome([overview('en')]));
+    for (const tier of ['Leading the Way', 'Rapid Rise', 'Catching Up', 'Getting Started']) expect(json(call.args.view)).toContain(tier);
+    expect(json(call.args.view)).not.toContain('示范引领');
+  });
+
+  it('in Chinese for a zh locale', async () => {
+    fake.locales.set('U0ZH', 'zh-CN');
+    const p = fake.callsTo('views.publish').length;
+    await homeOpened('U0ZH');
+    const call = await fake.waitForCall('views.publish', p + 1);
+    for (const tier of ['示范引领', '快速崛起', '后发追赶', '孕育起步']) expect(json(call.args.view)).toContain(tier);
+    expect(json(call.args.view)).not.toContain('Leading the Way');
+  });
+
+  it('in Chinese and English when Slack gives no locale', async () => {
+    const p = fake.callsTo('views.publish').length;
+    await homeOpened('U0NOLOCALE');
+    const call = await fake.waitForCall('views.publish', p + 1);
+    expect(call.args.view).toEqual(renderSlackHome([overview('zh'), overview('en')]));
+    expect(json(call.args.view)).toContain('示范引领');
+    expect(json(call.args.view)).toContain('Leading the Way');
+    expect(blockKitViolations(call.args.view.blocks, { maxBlocks: 100, maxChars: Infinity })).toEqual([]);
+  });
+
+  it('ignores the Messages tab and a retried Home event', async () => {
+    const p = fake.callsTo('views.publish').length;
+    await slack.event(eventEnvelope({ type: 'app_home_opened', user: 'U0EN', channel: 'D0DM', tab: 'messages', event_ts: '1.2' }));
+    await homeOpened('U0EN', 'EvHOME');
+    await homeOpened('U0EN', 'EvHOME');
+    await fake.waitForCall('views.publish', p + 1);
+    await sleep(150);
+    expect(fake.callsTo('views.publish').length).toBe(p + 1);
+  });
+
+  it('a button on Home shows its answer there, with a way back to the overview', async () => {
+    fake.locales.set('U0EN', 'en-US');
+    const home = renderSlackHome([overview('en')]);
+    const action = buttons(home.blocks)[0];
+    expect(action).toBeDefined();
+    const p = fake.callsTo('views.publish').length;
+    await slack.interaction(blockActions({ actionId: action.action_id, value: action.value, responseUrl: fake.responseUrl('home'), home: true, user: 'U0EN' }));
+    const call = await fake.waitForCall('views.publish', p + 1);
+    expect(call.args.user_id).toBe('U0EN');
+    const answer = handle({ text: action.value, platform: 'slack' });
+    expect(call.args.view).toEqual(renderSlackHome([answer], { back: answer.lang }));
+    const back = buttons(call.args.view.blocks).find((b: any) => b.action_id === HOME_ACTION_ID);
+    expect(back).toBeDefined();
+    await slack.interaction(blockActions({ actionId: back.action_id, value: back.value, responseUrl: fake.responseUrl('home2'), home: true, user: 'U0EN' }));
+    const again = await fake.waitForCall('views.publish', p + 2);
+    expect(again.args.view).toEqual(renderSlackHome([overview(answer.lang)]));
+  });
+});
+
+describe('failures', () => {
+  it('logs a failed send and keeps serving', async () => {
+    fake.fail('chat.postMessage', 'channel_not_found');
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700001100.000100', channel: 'C0GONE', event_ts: '1700001100.000100' }));
+    await fake.waitForCall('chat.postMessage', n + 1);
+    await fake.waitFor(() => logs.find((l) => l.level === 'error' && l.text.includes('channel_not_found')), 'the error log');
+    fake.clearFailures();
+    expect((await slack.command(slashCommand('湖北', fake.responseUrl('after')))).status).toBe(200);
+    expect(await (await fetch(`${origin}/healthz`)).text()).toBe('ok');
+  });
+});
+
+describe('a core that throws', () => {
+  it('gets the user a short apology instead of a stack trace, and the bot keeps serving', async () => {
+    const adapter = createSlackAdapter(
+      { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl },
+      { handle: () => { throw new Error('boom at core.ts:42'); }, overview, dedup: new MemoryDedupStore(), logger: captureLogger() },
+    );
+    const server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+      const sender = new SlackSender(url, SECRET);
+      expect((await sender.command(slashCommand('湖北', fake.responseUrl('early')))).status).toBe(503); // not started yet
+      await adapter.start();
+      const res = await sender.command(slashCommand('湖北', fake.responseUrl('boom')));
+      expect(res.status).toBe(200);
+      expect(res.json().text).toContain('Sorry, something went wrong');
+      expect(res.text).not.toContain('boom');
+      expect(buttons(res.json().blocks)).toEqual([]);
+      expect(logs.some((l) => l.level === 'error' && l.text.includes('boom at core.ts:42'))).toBe(true);
+      expect((await sender.command(slashCommand('again', fake.responseUrl('boom2')))).status).toBe(200);
+    } finally {
+      await adapter.stop();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
+  });
+});
