@@ -25,7 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'tier',
     keywords: {
       zh: ['梯队', '哪些省', '哪些地区', '成员'],
-      en: ['tier', 'tiers', 'group', 'members', 'member', 'which regions', 'which provinces'],
+      en: ['tier', 'tiers', 'tidui', 'group', 'members', 'member', 'which regions', 'which provinces'],
     },
     args: { zh: '[梯队]', en: '[tier]' },
     summary: { zh: '四个梯队及其成员和特点', en: 'The four tiers, their members and traits' },
@@ -33,7 +33,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'path',
-    keywords: { zh: ['发展路径', '路径', '路线', '策略', '模式'], en: ['path', 'paths', 'strategy', 'strategies', 'route'] },
+    keywords: { zh: ['发展路径', '路径', '路线', '策略', '模式'], en: ['path', 'paths', 'lujing', 'fazhan lujing', 'strategy', 'strategies', 'route'] },
     args: { zh: '[路径或地区]', en: '[path or region]' },
     summary: { zh: '报告点名的三条发展路径', en: 'The three development paths the report names' },
     examples: { zh: ['典型带路', '上海的发展路径'], en: ['paths', 'path for Tianjin'] },
@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'metrics',
     keywords: {
       zh: ['数据', '指标', '数字', '成效', '核心数据', '主要数据'],
-      en: ['metrics', 'metric', 'figures', 'figure', 'numbers', 'stats', 'statistics', 'headline'],
+      en: ['metrics', 'metric', 'shuju', 'zhibiao', 'figures', 'figure', 'numbers', 'stats', 'statistics', 'headline'],
     },
     args: { zh: '[关键词]', en: '[keyword]' },
     summary: { zh: '报告的核心数据', en: "The report's headline figures" },
@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'compare',
-    keywords: { zh: ['对比', '比较', '相比', '区别', '差别'], en: ['compare', 'comparison', 'versus', 'vs'] },
+    keywords: { zh: ['对比', '比较', '相比', '区别', '差别'], en: ['compare', 'comparison', 'duibi', 'bijiao', 'versus', 'vs'] },
     args: { zh: '<地区> <地区> …', en: '<region> <region> …' },
     summary: { zh: '多个地区并排对比', en: 'Several regions side by side' },
     examples: { zh: ['北京和上海对比'], en: ['compare hebei with henan'] },
@@ -64,7 +64,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'help',
-    keywords: { zh: ['帮助', '怎么用', '用法', '说明'], en: ['help', 'usage', 'commands'] },
+    keywords: { zh: ['帮助', '怎么用', '用法', '说明', '能做什么', '功能', '你好', '您好'], en: ['help', 'bangzhu', 'usage', 'commands', 'hello', 'hi', 'hey'] },
     args: { zh: '', en: '' },
     summary: { zh: '怎么提问', en: 'How to ask' },
     examples: { zh: ['帮助'], en: ['help'] },

@@ -19,16 +19,16 @@ export type Entity =
 
 /** Extra ways people name the tiers and paths (the report's own names come from data/). */
 const TIER_WORDS: Record<string, { zh: string[]; en: string[] }> = {
-  leading: { zh: ['引领', '第一梯队', '一梯队'], en: ['leading', 'lead the way', 'leaders', 'first tier', 'tier 1', 'tier one', 'top tier'] },
-  rising: { zh: ['崛起', '第二梯队', '二梯队'], en: ['rising', 'rapid rise', 'rapidly rising', 'fast rising', 'second tier', 'tier 2', 'tier two'] },
-  'catching-up': { zh: ['追赶', '第三梯队', '三梯队'], en: ['catching up', 'catch up', 'catching', 'third tier', 'tier 3', 'tier three'] },
-  nascent: { zh: ['孕育', '起步', '第四梯队', '四梯队'], en: ['getting started', 'nascent', 'starting', 'fourth tier', 'tier 4', 'tier four', 'emerging'] },
+  leading: { zh: ['引领', '第一梯队', '一梯队'], en: ['leading', 'shifan yinling', 'lead the way', 'leaders', 'first tier', 'tier 1', 'tier one', 'top tier'] },
+  rising: { zh: ['崛起', '第二梯队', '二梯队'], en: ['rising', 'kuaisu jueqi', 'rapid rise', 'rapidly rising', 'fast rising', 'second tier', 'tier 2', 'tier two'] },
+  'catching-up': { zh: ['追赶', '第三梯队', '三梯队'], en: ['catching up', 'houfa zhuigan', 'catch up', 'catching', 'third tier', 'tier 3', 'tier three'] },
+  nascent: { zh: ['孕育', '起步', '第四梯队', '四梯队'], en: ['getting started', 'yunyu qibu', 'nascent', 'starting', 'fourth tier', 'tier 4', 'tier four', 'emerging'] },
 };
 
 const PATH_WORDS: Record<string, { zh: string[]; en: string[] }> = {
-  'radiate-outward': { zh: ['修炼内功', '对外辐射', '辐射'], en: ['radiate', 'radiate outward', 'radiating', 'build strength within', 'strength within'] },
-  'lead-then-scale': { zh: ['典型带路', '全面推广', '带路'], en: ['lead then scale', 'flagships lead', 'flagship', 'flagships', 'roll out', 'rollout'] },
-  breakthrough: { zh: ['单点突破', '后发先至', '突破'], en: ['breakthrough', 'break through', 'overtake', 'overtake from behind', 'one point'] },
+  'radiate-outward': { zh: ['修炼内功', '对外辐射', '辐射'], en: ['radiate', 'xiulian neigong', 'duiwai fushe', 'radiate outward', 'radiating', 'build strength within', 'strength within'] },
+  'lead-then-scale': { zh: ['典型带路', '全面推广', '带路'], en: ['lead then scale', 'dianxing dailu', 'quanmian tuiguang', 'flagships lead', 'flagship', 'flagships', 'roll out', 'rollout'] },
+  breakthrough: { zh: ['单点突破', '后发先至', '突破'], en: ['breakthrough', 'dandian tupo', 'houfa xianzhi', 'break through', 'overtake', 'overtake from behind', 'one point'] },
 };
 
 /** Places the report does not cover: named so the bot can say so instead of guessing. */
@@ -96,6 +96,8 @@ function build(): Lexicon {
   add(['5g', '5g+工业互联网'], { kind: 'metric', ids: report.metrics.filter((m) => m.id.startsWith('5g')).map((m) => m.id) });
   for (const nc of NOT_COVERED) add([...nc.zh, ...nc.en], { kind: 'not-covered', name: nc.name });
   add([...ALL_WORDS.zh, ...ALL_WORDS.en], { kind: 'all' });
+  // The people quoted are part of the about card.
+  for (const p of report.people) add([p.zh, p.en], { kind: 'keyword', command: 'about' });
   for (const c of COMMANDS) add([...c.keywords.zh, ...c.keywords.en], { kind: 'keyword', command: c.name });
 
   const shortNames = new Map(report.regions.map((r) => [r.short, r.id]));

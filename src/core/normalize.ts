@@ -39,6 +39,9 @@ export function normalize(text: string): string {
   let s = text.slice(0, MAX_QUESTION_CHARS).normalize('NFKC');
   if (hasCjk(s)) s = simplify(s);
   return s
+    // Tone marks are the one thing that tells 山西 Shānxī from 陕西 Shǎnxī: read them before they go.
+    .replace(/sh[āĀ]n\s*x[īi]/gi, '山西')
+    .replace(/sh[ǎǍ]n\s*x[īi]/gi, '陕西')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '') // pinyin tone marks: Hú Běi → hu bei
     .normalize('NFC')

@@ -1,4 +1,4 @@
-import { distance } from 'fastest-levenshtein';
+import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
 import { regionById, type Bilingual } from './data.js';
 import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';

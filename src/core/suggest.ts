@@ -1,4 +1,4 @@
-import { distance } from 'fastest-levenshtein';
+import { editDistance as distance } from './distance.js';
 import { report } from './data.js';
 import type { CardAction, Lang } from './types.js';
 

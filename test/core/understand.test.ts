@@ -84,6 +84,13 @@ describe('phrasings people type', () => {
     ['shanxi', { intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] }],
     ['Which tier is Shanxi in?', { intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] }],
     ['shan xi', { intent: 'ambiguous' }],
+    ['Shānxī', { intent: 'region', regionIds: ['shanxi'] }],
+    ['Shǎnxī', { intent: 'region', regionIds: ['shaanxi'] }],
+    ['hubei shi na ge tidui', { intent: 'region', regionIds: ['hubei'] }],
+    ['houfa zhuigan', { intent: 'tier', tierIds: ['catching-up'] }],
+    ['beijing shanghai duibi', { intent: 'compare', regionIds: ['beijing', 'shanghai'] }],
+    ['Who is Hu Jianbo?', { intent: 'about' }],
+    ['你能做什么', { intent: 'help', lang: 'zh' }],
     ['compare shanxi and shaanxi', { intent: 'compare', regionIds: ['shaanxi', 'shanxi'] }],
     ['which tier is shaanxi', { intent: 'region', regionIds: ['shaanxi'], tierIds: ['rising'] }],
     ['山西', { intent: 'region', regionIds: ['shanxi'], tierIds: ['catching-up'], strategyIds: ['breakthrough'] }],
@@ -154,4 +161,26 @@ describe('every tier, path and figure by its names in both languages', () => {
       expect(ask(`what does the report say about ${m.keywords.en[0]}?`).metricIds).toEqual([m.id]);
     });
   }
+});
+
+describe('typos', () => {
+  const cases: [string, string][] = [
+    ['hubie', 'hubei'], ['Anhiu', 'anhui'], ['ningxai', 'ningxia'], ['jaingsu', 'jiangsu'], ['Zheijang', 'zhejiang'],
+    ['Guangdon', 'guangdong'], ['Sichaun', 'sichuan'], ['Beijng', 'beijing'], ['Tianjing', 'tianjin'],
+  ];
+  for (const [typed, id] of cases) {
+    it(`${typed} → ${id}, and the card says what it read`, () => {
+      const a = ask(typed);
+      expect(a.regionIds).toEqual([id]);
+      expect(a.card.sections[0].text).toMatch(/^Showing .+ \(you typed ".+"\)$/);
+    });
+  }
+
+  it('corrects a city too, and shows the city it read', () => {
+    expect(ask('Chengud').card.sections[0].text).toBe('Chengdu → Sichuan');
+  });
+
+  it('leaves ordinary English words alone', () => {
+    for (const text of ['human', 'china', 'hello there', 'thanks', 'what can you do']) expect(ask(text).regionIds, text).toEqual([]);
+  });
 });
