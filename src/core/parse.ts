@@ -122,12 +122,15 @@ function scanLatin(words: string[], out: Scan): void {
       i += match.length;
       continue;
     }
-    const fixed = correctTypo(words[i]);
+    const fixed = out.leftovers.length < MAX_TYPO_WORDS ? correctTypo(words[i]) : undefined;
     if (fixed) out.entities.push(fixed);
     else if (!ENGLISH.has(words[i]) && !/^\d+$/.test(words[i])) out.leftovers.push(words[i]);
     i += 1;
   }
 }
+
+/** Past this many unknown words the text is not a question worth correcting word by word. */
+const MAX_TYPO_WORDS = 12;
 
 /** Place names and tier words, the targets of typo correction. */
 const TYPO_TARGETS = [...lexicon.latin.entries(), ...lexicon.latinCompact.entries()].filter(
@@ -142,7 +145,8 @@ function correctTypo(word: string): { entity: Entity; typed: string } | undefine
   let bestDistance = limit + 1;
   let tie = false;
   for (const [key, entity] of TYPO_TARGETS) {
-    if (Math.abs(key.length - word.length) > limit) continue;
+    // Cheap bounds first: a typo rarely changes the length much, or both the first and last letters.
+    if (Math.abs(key.length - word.length) > limit || (key[0] !== word[0] && key.at(-1) !== word.at(-1))) continue;
     const d = distance(word, key);
     if (d < bestDistance) [best, bestDistance, tie] = [entity, d, false];
     else if (d === bestDistance && !sameEntity(best, entity)) tie = true;

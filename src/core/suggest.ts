@@ -26,16 +26,22 @@ const CANDIDATES: Candidate[] = [
 export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] {
   const scored = new Map<Candidate, number>();
   const score = (c: Candidate, s: number) => scored.set(c, Math.min(scored.get(c) ?? Infinity, s));
-  for (const word of leftovers.slice(0, 12)) {
+  // A handful of words is enough to guess from, and keeps a pasted paragraph cheap.
+  for (const word of leftovers.slice(0, 6)) {
     if (/[\u3400-\u9fff]/.test(word)) {
       for (const c of CANDIDATES) {
         const shared = [...new Set(c.zh)].filter((ch) => word.includes(ch)).length;
         if (shared > 0 && (shared >= 2 || c.zh.length <= 3)) score(c, c.zh.length - shared);
       }
     } else if (word.length >= 3 && word.length <= 24) {
+      const limit = Math.max(2, Math.floor(word.length / 3));
       for (const c of CANDIDATES) {
-        const d = Math.min(...c.latin.map((l) => distance(word, l.slice(0, word.length + 2))));
-        if (d <= Math.max(2, Math.floor(word.length / 3))) score(c, d);
+        for (const name of c.latin) {
+          const prefix = name.slice(0, word.length + 2);
+          if (Math.abs(prefix.length - word.length) > limit) continue;
+          const d = distance(word, prefix);
+          if (d <= limit) score(c, d);
+        }
       }
     }
   }
