@@ -1,0 +1,135 @@
+/**
+ * The HTTP front for Feishu's webhook mode (`/feishu/events`, events and card callbacks alike).
+ *
+ * node-sdk's `adaptDefault` is not used: with a wrong key it crashes the process on an unhandled
+ * rejection, it answers a forged signature with an empty 200, never checks the verification token or
+ * the timestamp, and holds the response until the handler finishes. This listener decrypts once,
+ * checks token, signature and freshness itself, and only then hands the plain envelope to the
+ * SDK's dispatcher (`needCheck: false`: everything it would check is already checked, and better).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AESCipher } from '@larksuiteoapi/node-sdk';
+import type { Logger } from '../../infra/log.js';
+
+export interface Dispatcher {
+  invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
+}
+
+export interface WebhookOptions {
+  encryptKey: string;
+  verificationToken: string;
+  dispatcher: Dispatcher;
+  logger: Logger;
+  /**
+   * How far `X-Lark-Request-Timestamp` may be from now. Whether Feishu's re-pushes carry a fresh
+   * timestamp is not documented, so every rejection is logged with the age it saw.
+   */
+  maxSkewMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+class Rejection extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Rejection(413, 'body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const cipher = new AESCipher(opts.encryptKey);
+  const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  const now = opts.now ?? Date.now;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') throw new Rejection(405, `method ${req.method}`);
+    const raw = await readBody(req);
+    let outer: { encrypt?: unknown };
+    try {
+      outer = JSON.parse(raw);
+    } catch {
+      throw new Rejection(400, 'body is not JSON');
+    }
+    if (typeof outer?.encrypt !== 'string') throw new Rejection(400, 'body is not encrypted, but FEISHU_ENCRYPT_KEY is set');
+    let envelope: { type?: string; token?: string; challenge?: string; header?: { token?: string; event_type?: string; event_id?: string } };
+    try {
+      envelope = JSON.parse(cipher.decrypt(outer.encrypt));
+    } catch {
+      throw new Rejection(400, 'cannot decrypt the body: check FEISHU_ENCRYPT_KEY');
+    }
+    // On the decrypted envelope, before dispatch: node-sdk flattens header and event, and a card
+    // callback's own `event.token` would then hide the verification token.
+    const token = envelope.header?.token ?? envelope.token;
+    if (typeof token !== 'string' || !safeEqual(token, opts.verificationToken)) throw new Rejection(401, 'verification token mismatch: check FEISHU_VERIFICATION_TOKEN');
+    // Feishu sends the URL-verification challenge without signature headers.
+    if (envelope.type === 'url_verification') {
+      send(res, 200, { challenge: envelope.challenge });
+      return;
+    }
+    const timestamp = header(req, 'x-lark-request-timestamp');
+    const nonce = header(req, 'x-lark-request-nonce');
+    const signature = header(req, 'x-lark-signature');
+    if (!timestamp || !nonce || !signature) throw new Rejection(401, 'signature headers missing');
+    // The documented signature covers the raw body; node-sdk signs JSON.stringify(parsed body).
+    // They agree for Feishu's compact JSON; accepting either costs nothing, both need the key.
+    const sign = (body: string) => createHash('sha256').update(timestamp + nonce + opts.encryptKey + body).digest('hex');
+    if (!safeEqual(sign(raw), signature) && !safeEqual(sign(JSON.stringify(outer)), signature)) throw new Rejection(401, 'bad signature');
+    const ageMs = now() - Number(timestamp) * 1000;
+    if (!Number.isFinite(ageMs) || Math.abs(ageMs) > maxSkewMs) {
+      throw new Rejection(401, `stale timestamp (${Number.isFinite(ageMs) ? `${Math.round(ageMs / 1000)} s old` : 'unreadable'}; ${envelope.header?.event_type ?? '?'} ${envelope.header?.event_id ?? ''})`);
+    }
+    const result = await opts.dispatcher.invoke(envelope, { needCheck: false });
+    // A handler's object is the callback response (a card); anything else — including the SDK's
+    // "no … event handle" string for an event type we do not subscribe to — is a plain ack, so
+    // Feishu never re-pushes it.
+    send(res, 200, result && typeof result === 'object' ? result : {});
+  }
+
+  return (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof Rejection) {
+        opts.logger.warn(`feishu webhook: rejected ${req.method} ${req.url}: ${err.message}`);
+        send(res, err.status, { error: err.status === 401 ? 'unauthorized' : 'bad request' });
+      } else {
+        opts.logger.error('feishu webhook: handler failed', err);
+        send(res, 500, { error: 'internal error' });
+      }
+    });
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * Neutral card → Feishu/Lark card JSON 2.0. Escaping and Feishu's limits live here and nowhere else.
+ *
+ * Card strings are plain text. Anything that goes into a `markdown` element is neutralised with
+ * numeric HTML entities (Feishu's documented way to show markdown characters literally), so
+ * `<at id=all></at>`, `**bold**`, `[link](…)` or `:EMOJI:` typed by a user render as the
+ * characters they are and never mention anyone or restyle the card. `plain_text` fields are not
+ * parsed by Feishu and take the text as is.
+ */
+import type { Card, CardAction, CardField, CardSection, Lang, Tone } from '../core/types.js';
+
+/** Feishu rejects a card/post request body over 30 KB; keep room for msg_type, uuid and JSON overhead. */
+export const FEISHU_MAX_BODY_BYTES = 30_000;
+const BODY_OVERHEAD_BYTES = 600;
+/**
+ * A per-card component limit of about 200 (error 11310) is reported but not documented; stay well
+ * under it. Every object with a `tag` in the body counts.
+ */
+export const FEISHU_MAX_COMPONENTS = 150;
+/** Caps that keep one absurd string from eating the whole budget before sections are dropped. */
+const MAX_TEXT_CHARS = 4000;
+const MAX_ITEMS = 60;
+const MAX_FIELD_ROWS = 30;
+const MAX_BUTTONS = 20;
+const MAX_TITLE_CHARS = 100;
+const MAX_BUTTON_LABEL_CHARS = 40;
+/** A button's command travels in its callback value; the core's commands are short. */
+export const MAX_COMMAND_CHARS = 500;
+
+export type FeishuTemplate = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'carmine' | 'violet' | 'purple' | 'indigo' | 'grey';
+
+/** Header colour per tier: the tiers descend from warm to cool; neutral answers are blue. */
+export const TONE_TEMPLATE: Record<Tone, FeishuTemplate> = {
+  leading: 'red',
+  rising: 'orange',
+  'catching-up': 'turquoise',
+  nascent: 'green',
+  info: 'blue',
+  warning: 'yellow',
+};
+
+export interface PlainText { tag: 'plain_text'; content: string }
+export interface MarkdownElement { tag: 'markdown'; content: string; text_size?: 'normal' | 'notation' }
+export interface ButtonElement {
+  tag: 'button';
+  text: PlainText;
+  type: 'primary' | 'default';
+  behaviors: { type: 'callback'; value: FeishuButtonValue }[];
+}
+export interface ColumnElement { tag: 'column'; width?: 'auto' | 'weighted'; weight?: number; vertical_align?: 'top'; elements: FeishuElement[] }
+export interface ColumnSetElement { tag: 'column_set'; flex_mode: 'none' | 'flow'; horizontal_spacing?: string; columns: ColumnElement[] }
+export interface ImageElement { tag: 'img'; img_key: string; alt: PlainText }
+export interface HrElement { tag: 'hr' }
+export type FeishuElement = MarkdownElement | ButtonElement | ColumnSetElement | ColumnElement | ImageElement | HrElement;
+
+/** What a button carries back in `card.action.trigger`'s `action.value`: the command to run. */
+export interface FeishuButtonValue { cmd: string }
+
+export interface FeishuCard {
+  schema: '2.0';
+  config: { update_multi: true; summary: { content: string } };
+  header: { title: PlainText; subtitle?: PlainText; template: FeishuTemplate };
+  body: { elements: FeishuElement[] };
+}
+
+export interface RenderOptions {
+  /** The answer's language, for the one line the renderer itself may add (a trimmed card). */
+  lang?: Lang;
+  /** The uploaded image's key (`img_…`), when the card has an image and the upload succeeded. */
+  imageKey?: string;
+}
+
+const TRIMMED_NOTE: Record<Lang, (n: number) => string> = {
+  zh: (n) => `（内容过长，省略了 ${n} 部分。请问得更具体一些。）`,
+  en: (n) => `(Too long for one card: ${n} part${n === 1 ? '' : 's'} left out. Try a narrower question.)`,
+};
+
+/** Characters Feishu card markdown gives a meaning to (its escaping table plus `& = | { } ^ @`). */
+const MARKDOWN_SPECIAL = /[\\`*_~#[\](){}<>!+\-|:"'$&/=@^]/g;
+// Control characters other than tab and newline never belong in a card.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/**
+ * Plain text → Feishu markdown that shows exactly that text. Leading indentation is dropped
+ * (four spaces would start a code block), `1.` at a line start would become a list, and `a.b`
+ * would become a bare link, so those dots are escaped too.
+ */
+export function escapeFeishuMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, '')
+    .replace(/^[ \t\u3000]+/gm, '')
+    .replace(MARKDOWN_SPECIAL, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/^(\d+)\./gm, '$1&#46;')
+    .replace(/\.(?=[A-Za-z0-9])/g, '&#46;');
+}
+
+/** Plain text for a `plain_text` field: one line of it, without control characters, capped. */
+function plain(text: string, max: number): string {
+  return truncate(text.replace(/\s*[\r\n]+\s*/g, ' ').replace(CONTROL, '').trim(), max);
+}
+
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const md = (content: string, textSize?: MarkdownElement['text_size']): MarkdownElement =>
+  textSize ? { tag: 'markdown', content, text_size: textSize } : { tag: 'markdown', content };
+
+function sectionText(section: CardSection): string | undefined {
+  const parts: string[] = [];
+  if (section.heading) parts.push(`**${escapeFeishuMarkdown(plain(section.heading, MAX_TITLE_CHARS))}**`);
+  if (section.text) parts.push(escapeFeishuMarkdown(truncate(section.text, MAX_TEXT_CHARS)));
+  const items = section.items ?? [];
+  if (items.length > 0) {
+    const shown = items.slice(0, MAX_ITEMS).map((item) => `- ${escapeFeishuMarkdown(plain(item, MAX_TEXT_CHARS))}`);
+    if (items.length > MAX_ITEMS) shown.push(`- …(+${items.length - MAX_ITEMS})`);
+    parts.push(shown.join('\n'));
+  }
+  return parts.length > 0 ? parts.join('\n') : undefined;
+}
+
+/** A label/value row: two weighted columns, so labels line up down the card. */
+function fieldRow(field: CardField): ColumnSetElement {
+  return {
+    tag: 'column_set',
+    flex_mode: 'none',
+    horizontal_spacing: '8px',
+    columns: [
+      { tag: 'column', width: 'weighted', weight: 1, vertical_align: 'top', elements: [md(`**${escapeFeishuMarkdown(plain(field.label, MAX_TITLE_CHARS))}**`)] },
+      { tag: 'column', width: 'weighted', weight: 3, vertical_align: 'top', elements: [md(escapeFeishuMarkdown(truncate(field.value, MAX_TEXT_CHARS)))] },
+    ],
+  };
+}
+
+/** The compact form of the same fields, used when columns would exceed the component budget. */
+function fieldLines(fields: CardField[]): MarkdownElement {
+  return md(fields
+    .map((f) => `**${escapeFeishuMarkdown(plain(f.label, MAX_TITLE_CHARS))}**: ${escapeFeishuMarkdown(truncate(f.value, MAX_TEXT_CHARS))}`)
+    .join('\n'));
+}
+
+function button(action: CardAction): ButtonElement {
+  return {
+    tag: 'button',
+    text: { tag: 'plain_text', content: plain(action.label, MAX_BUTTON_LABEL_CHARS) },
+    type: action.style === 'primary' ? 'primary' : 'default',
+    behaviors: [{ type: 'callback', value: { cmd: action.command.slice(0, MAX_COMMAND_CHARS) } }],
+  };
+}
+
+/** Buttons in one flowing row: it wraps on narrow screens instead of squeezing the labels. */
+function buttonRow(actions: CardAction[]): ColumnSetElement {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: actions.slice(0, MAX_BUTTONS).map((a) => ({ tag: 'column', width: 'auto', elements: [button(a)] })),
+  };
+}
+
+function build(card: Card, sections: CardSection[], omitted: number, compactFields: boolean, opts: RenderOptions): FeishuCard {
+  const elements: FeishuElement[] = [];
+  for (const section of sections) {
+    const text = sectionText(section);
+    if (text) elements.push(md(text));
+    const fields = (section.fields ?? []).slice(0, MAX_FIELD_ROWS);
+    if (fields.length > 0) {
+      if (compactFields) elements.push(fieldLines(fields));
+      else elements.push(...fields.map(fieldRow));
+    }
+  }
+  if (omitted > 0) elements.push(md(escapeFeishuMarkdown(TRIMMED_NOTE[opts.lang ?? 'zh'](omitted)), 'notation'));
+  if (card.image && opts.imageKey) {
+    elements.push({ tag: 'img', img_key: opts.imageKey, alt: { tag: 'plain_text', content: plain(card.image.alt, MAX_TITLE_CHARS) } });
+  }
+  if (card.actions.length > 0) elements.push(buttonRow(card.actions));
+  if (card.source) elements.push({ tag: 'hr' }, md(escapeFeishuMarkdown(plain(card.source, MAX_TEXT_CHARS)), 'notation'));
+  const title = plain(card.title, MAX_TITLE_CHARS) || '—';
+  return {
+    schema: '2.0',
+    config: { update_multi: true, summary: { content: title } },
+    header: {
+      title: { tag: 'plain_text', content: title },
+      ...(card.subtitle ? { subtitle: { tag: 'plain_text' as const, content: plain(card.subtitle, MAX_TITLE_CHARS) } } : {}),
+      template: TONE_TEMPLATE[card.tone] ?? 'blue',
+    },
+    body: { elements },
+  };
+}
+
+/** Components Feishu counts: every object with a `tag` inside the body (columns and text included). */
+export function countComponents(card: FeishuCard): number {
+  let n = 0;
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      if ('tag' in v) n++;
+      Object.values(v).forEach(visit);
+    }
+  };
+  visit(card.body);
+  return n;
+}
+
+/** Bytes the card takes in a send/reply request, where it travels as a JSON string inside JSON. */
+export function cardRequestBytes(card: FeishuCard): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(card)), 'utf8');
+}
+
+export function fitsFeishuLimits(card: FeishuCard): boolean {
+  return countComponents(card) <= FEISHU_MAX_COMPONENTS && cardRequestBytes(card) <= FEISHU_MAX_BODY_BYTES - BODY_OVERHEAD_BYTES;
+}
+
+/**
+ * Renders a neutral card. Never fails on a long answer: it first lays fields out as lines instead of
+ * columns, then drops trailing sections and says so on the card.
+ */
+export function renderFeishuCard(card: Card, opts: RenderOptions = {}): FeishuCard {
+  for (let keep = card.sections.length; keep >= 0; keep--) {
+    const omitted = card.sections.length - keep;
+    for (const compact of [false, true]) {
+      const built = build(card, card.sections.slice(0, keep), omitted, compact, opts);
+      if (fitsFeishuLimits(built)) return built;
+    }
+  }
+  // Only a pathological title/action list gets here: keep the header and the note.
+  return build({ ...card, actions: card.actions.slice(0, 5), source: undefined, image: undefined }, [], card.sections.length, true, opts);
+}
