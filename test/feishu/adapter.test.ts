@@ -10,11 +10,11 @@ import type { Answer, Inbound } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
 import { MemoryDedupStore, type DedupStore } from '../../src/infra/dedup.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
-import type { Logger } from '../../src/infra/log.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '../../src/platforms/feishu/inbound.js';
 import { cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, messageEvent } from '../fakes/feishu-crypto.js';
+import { capturingLogger, type LogLine } from '../support/logs.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60003';
 const ENCRYPT_KEY = 'adapter-test-key';
@@ -26,13 +26,10 @@ let adapter: FeishuAdapter;
 let url: string;
 let imageUrl: string;
 let dedup: DedupStore;
-const logs: { level: string; text: string }[] = [];
+const logs: LogLine[] = [];
 const seen: Inbound[] = [];
 
-const logger: Logger = (() => {
-  const at = (level: string) => (...msg: unknown[]) => { logs.push({ level, text: msg.map(String).join(' ') }); };
-  return { debug: () => {}, info: at('info'), warn: at('warn'), error: at('error') };
-})();
+const logger = capturingLogger(logs);
 
 /** The real core's answer, with an image attached when the question asks for one. */
 function handleWithImage(inbound: Inbound): Answer {

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import type { Config } from '../../src/infra/config.js';
 import { MemoryDedupStore } from '../../src/infra/dedup.js';
-import type { Logger } from '../../src/infra/log.js';
 import type { FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { cardButtons, cardText, cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, menuEvent, messageEvent } from '../fakes/feishu-crypto.js';
+import { capturingLogger, type LogLine } from '../support/logs.js';
 
 // Unique per test file: node-sdk caches tokens per appId. WSClient only starts for cli_ + 16 hex.
 const APP_ID = 'cli_a1b2c3d4e5f60002';
@@ -22,12 +22,8 @@ const TOKEN = '';
 let fake: FakeFeishu;
 let bot: RunningBot;
 let adapter: FeishuAdapter;
-const logs: { level: string; text: string }[] = [];
-
-function captureLogger(): Logger {
-  const at = (level: string) => (...msg: unknown[]) => { logs.push({ level, text: msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ') }); };
-  return { debug: () => {}, info: at('info'), warn: at('warn'), error: at('error') };
-}
+const logs: LogLine[] = [];
+const captureLogger = () => capturingLogger(logs);
 
 const wsConfig = (domain: string, appId = APP_ID, appSecret = APP_SECRET): Config => ({
   port: 0,

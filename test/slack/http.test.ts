@@ -8,11 +8,11 @@ import { startBot, type RunningBot } from '../../src/app.js';
 import { handle, overview } from '../../src/core/handle.js';
 import { MemoryDedupStore } from '../../src/infra/dedup.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
-import type { Logger } from '../../src/infra/log.js';
 import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
 import { renderSlackAnswer, renderSlackHome, SHARE_ACTION_ID, HOME_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, blockKitViolations, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
+import { capturingLogger, type LogLine } from '../support/logs.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TOKEN = 'xoxb-test-token';
@@ -21,12 +21,8 @@ let fake: FakeSlack;
 let bot: RunningBot;
 let slack: SlackSender;
 let origin: string;
-const logs: { level: string; text: string }[] = [];
-
-function captureLogger(): Logger {
-  const at = (level: string) => (...msg: unknown[]) => { logs.push({ level, text: msg.map(String).join(' ') }); };
-  return { debug: () => {}, info: at('info'), warn: at('warn'), error: at('error') };
-}
+const logs: LogLine[] = [];
+const captureLogger = () => capturingLogger(logs);
 
 beforeAll(async () => {
   fake = await FakeSlack.start();

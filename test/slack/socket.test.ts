@@ -5,12 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import { ConfigError } from '../../src/infra/config.js';
-import type { Logger } from '../../src/infra/log.js';
 import { SHARE_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, blockKitViolations, FakeSlack } from '../fakes/slack-api.js';
 import { eventEnvelope, slashCommand } from '../fakes/signing.js';
+import { quietLogger } from '../support/logs.js';
 
-const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const json = (v: unknown) => JSON.stringify(v);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,7 +20,7 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   bot = await startBot(
     { port: 0, logLevel: 'error', slack: { mode: 'socket', botToken: 'xoxb-socket', appToken: 'xapp-1-socket', apiUrl: fake.apiUrl } },
-    { host: '127.0.0.1', logger: quiet },
+    { host: '127.0.0.1', logger: quietLogger },
   );
 });
 
@@ -103,7 +102,7 @@ describe('start-up errors', () => {
     try {
       const attempt = startBot(
         { port: 0, logLevel: 'error', slack: { mode: 'socket', botToken: 'xoxb-bad', appToken: 'xapp-1-x', apiUrl: other.apiUrl } },
-        { logger: quiet },
+        { logger: quietLogger },
       );
       await expect(attempt).rejects.toThrow(ConfigError);
       await expect(attempt).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
@@ -119,7 +118,7 @@ describe('start-up errors', () => {
     try {
       const attempt = startBot(
         { port: 0, logLevel: 'error', slack: { mode: 'socket', botToken: 'xoxb-ok', appToken: 'xapp-1-bad', apiUrl: other.apiUrl } },
-        { logger: quiet },
+        { logger: quietLogger },
       );
       await expect(attempt).rejects.toThrow(/SLACK_APP_TOKEN.*invalid_auth/);
     } finally {
