@@ -9,7 +9,7 @@
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
 import { createHash } from 'node:crypto';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
 import type { Answer, Inbound } from '../../core/types.js';
 import { ConfigError, type FeishuConfig } from '../../infra/config.js';
@@ -59,7 +59,7 @@ const MESSAGE_IMAGE_MS = 10_000;
  * warn: every failure that matters is logged once more, at error level, by this adapter with context.
  * Its info (banners, "ready") goes to debug.
  */
-function sdkLogger(logger: Logger): lark.Logger {
+function sdkLogger(logger: Logger): Lark.Logger {
   const brief = (m: unknown): unknown => {
     if (m instanceof Error) return m.message;
     if (m && typeof m === 'object') {
@@ -107,7 +107,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const pending = new Set<Promise<void>>();
   let stopped = false;
-  let wsClient: lark.WSClient | undefined;
+  let wsClient: Lark.WSClient | undefined;
 
   const images = new ImageKeyCache({
     async upload(bytes) {

@@ -9,8 +9,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AESCipher } from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../infra/log.js';
+import { lark } from './sdk.js';
 
 export interface Dispatcher {
   invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
@@ -73,7 +73,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const cipher = new AESCipher(opts.encryptKey);
+  const cipher = new lark.AESCipher(opts.encryptKey);
   const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const now = opts.now ?? Date.now;
 

@@ -2,7 +2,11 @@
  * Slack transport on @slack/bolt: slash command, @mentions, DMs, buttons and App Home in; rendered
  * cards out. No card content is built here — the core answers, src/render/slack.ts renders.
  */
-import { App, HTTPReceiver, LogLevel, webApi, type BlockAction, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isValidSlackRequest, LogLevel, webApi,
+  type BlockAction, type ButtonAction, type Logger as BoltLogger,
+} from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import type { Answer, Lang } from '../../core/types.js';
 import { ConfigError, type SlackConfig } from '../../infra/config.js';
@@ -110,11 +114,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
   };
 
+  // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
+  // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
+  const slashAck = (text: string, userId?: string) =>
+    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId), { share: text.trim() || 'help' }) });
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
-    // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
-    // until they press Share.
-    const message = render(ask(command.text, command.user_id), { share: command.text.trim() || 'help' });
-    await ack({ response_type: 'ephemeral', ...message });
+    await ack(slashAck(command.text, command.user_id));
   });
 
   app.event('app_mention', async ({ event, body, client }) => {
@@ -178,6 +183,43 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     log.error('slack: listener error:', describe(error));
   });
 
+  const toBolt = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      receiver!.requestListener(req, res);
+    } catch {
+      // Bolt throws synchronously for anything but POST on its endpoint; an uncaught throw here
+      // would kill the shared server.
+      res.writeHead(405, { allow: 'POST' }).end();
+    }
+  };
+
+  /**
+   * The one hot request, a correctly signed `/iiot`, is answered here with Bolt's own body buffering
+   * and signature check, but without Bolt's dispatch through every listener's middleware: that
+   * dispatch is most of Bolt's per-request cost (`npm run bench`). Everything else, an `/iiot` whose
+   * signature fails included, goes to Bolt, which reuses the buffered body and verifies it itself.
+   */
+  const fastSlashCommand = async (req: IncomingMessage, res: ServerResponse) => {
+    let buffered;
+    try {
+      buffered = await boltHttp.bufferIncomingMessage(req, boltHttp.defaultBodyLimit);
+    } catch {
+      return void res.writeHead(413).end();
+    }
+    const body = buffered.rawBody.toString();
+    const signed = req.headers['content-type'] === 'application/x-www-form-urlencoded' && isValidSlackRequest({
+      signingSecret: config.signingSecret ?? '',
+      body,
+      headers: {
+        'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+        'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+      },
+    });
+    const form = signed ? new URLSearchParams(body) : undefined;
+    if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
+    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined));
+  };
+
   let ready = false;
   const routes: Route[] = receiver
     ? [{
@@ -185,13 +227,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       listener: (req, res) => {
         // Until auth.test has run the app has no authorize function; Slack retries a 503.
         if (!ready) return void res.writeHead(503, { 'retry-after': '1' }).end();
-        try {
-          receiver.requestListener(req, res);
-        } catch {
-          // Bolt throws synchronously for anything but POST on its endpoint; an uncaught throw here
-          // would kill the shared server.
-          res.writeHead(405, { allow: 'POST' }).end();
-        }
+        if (req.method !== 'POST') return toBolt(req, res);
+        void fastSlashCommand(req, res);
       },
     }]
     : [];
