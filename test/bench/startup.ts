@@ -155,7 +155,7 @@ export async function benchStartup(opts: BenchOptions): Promise<Section> {
       name: 'startup',
       data: { runs, medianMs: m, runsMs: { healthz, platforms, console: consoles, node: nodes }, firstRunMs: first },
       tables: [
-        table(`Start-up: node src/bin/iiot.js start (median of ${runs}, after one unrecorded run)`, ['until', 'median', 'min', 'max'], [
+        table(`Start-up: src/bin/iiot.js start (median of ${runs}, after one unrecorded run)`, ['until', 'median', 'min', 'max'], [
           row('Slack HTTP + Feishu webhook: /healthz answers', healthz, m.healthz),
           row('Slack HTTP + Feishu webhook: both adapters ready', platforms, m.platforms),
           row('console chat: first answer to "湖北"', consoles, m.console),
