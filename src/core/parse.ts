@@ -158,14 +158,25 @@ function sameEntity(a: Entity | undefined, b: Entity): boolean {
   return a?.kind === b.kind && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** `--lang zh|en` anywhere in the text. */
-const LANG_FLAG = /(?:^|\s)--lang[=\s]+(zh|en)\b/i;
+/** An explicit answer language: the `--lang zh|en` flag, or asked for in words. */
+const LANG_REQUESTS: [RegExp, Lang | undefined][] = [
+  [/(?:^|\s)--lang[=\s]+(zh|en)\b/i, undefined],
+  [/\b(?:in|into) english\b|(?:用|以)?英文(?:回答|回复)?|(?:用|以)英语(?:回答|回复)?/i, 'en'],
+  [/\b(?:in|into) chinese\b|(?:用|以)中文(?:回答|回复)?/i, 'zh'],
+];
+
+function takeLangRequest(text: string): { text: string; lang?: Lang } {
+  for (const [pattern, lang] of LANG_REQUESTS) {
+    const m = pattern.exec(text);
+    if (m) return { text: text.replace(pattern, ' ').trim(), lang: lang ?? (m[1].toLowerCase() as Lang) };
+  }
+  return { text };
+}
 
 export function parse(raw: string, explicitLang?: Lang, locale?: string): Query {
-  let text = stripChatMarkup(raw);
-  const flag = LANG_FLAG.exec(text);
-  if (flag) text = text.replace(LANG_FLAG, ' ').trim();
-  const lang: Lang = explicitLang ?? (flag?.[1].toLowerCase() as Lang | undefined) ??
+  const requested = takeLangRequest(stripChatMarkup(raw));
+  const text = requested.text;
+  const lang: Lang = explicitLang ?? requested.lang ??
     (hasCjk(text) ? 'zh' : text === '' && locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 
   const norm = normalize(text);

@@ -97,6 +97,8 @@ describe('phrasings people type', () => {
     ['compare all regions', { intent: 'compare', tierIds: ['leading', 'rising', 'catching-up', 'nascent'] }],
     ['about the report', { intent: 'about' }],
     ['湖北 --lang en', { intent: 'region', lang: 'en', regionIds: ['hubei'] }],
+    ['湖北是哪个梯队？请用英文回答', { intent: 'region', lang: 'en', regionIds: ['hubei'] }],
+    ['Hubei tier, in Chinese please', { intent: 'region', lang: 'zh', regionIds: ['hubei'] }],
     ['tier rising --lang zh', { intent: 'tier', lang: 'zh', tierIds: ['rising'] }],
     ['region shanxi', { intent: 'region', regionIds: ['shanxi'] }],
     ['Guizou', { regionIds: ['guizhou'] }],
