@@ -47,7 +47,8 @@ const ENGLISH = new Set(`a an the of in on at for to and or with vs versus about
 const FILLER_PATTERN = new RegExp([...CJK_FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
 
 interface Scan {
-  entities: { entity: Entity; typed: string }[];
+  /** What was found, as typed; `corrected` marks a typo read as the nearest name. */
+  entities: { entity: Entity; typed: string; corrected?: boolean }[];
   leftovers: string[];
 }
 
@@ -138,7 +139,7 @@ const TYPO_TARGETS = [...lexicon.latin.entries(), ...lexicon.latinCompact.entrie
 );
 
 /** A word one edit (two for long words) from exactly one place: taken as that place. */
-function correctTypo(word: string): { entity: Entity; typed: string } | undefined {
+function correctTypo(word: string): Scan['entities'][number] | undefined {
   if (word.length < 4 || ENGLISH.has(word) || /\d/.test(word)) return undefined;
   const limit = word.length >= 7 ? 2 : 1;
   let best: Entity | undefined;
@@ -151,7 +152,7 @@ function correctTypo(word: string): { entity: Entity; typed: string } | undefine
     if (d < bestDistance) [best, bestDistance, tie] = [entity, d, false];
     else if (d === bestDistance && !sameEntity(best, entity)) tie = true;
   }
-  return best && !tie ? { entity: best, typed: word } : undefined;
+  return best && !tie ? { entity: best, typed: word, corrected: true } : undefined;
 }
 
 function sameEntity(a: Entity | undefined, b: Entity): boolean {
@@ -199,14 +200,10 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
   query.leftovers = scan.leftovers;
 
   const push = (list: string[], ids: string[]) => ids.forEach((id) => list.includes(id) || list.push(id));
-  for (const { entity, typed } of scan.entities) {
+  for (const { entity, typed, corrected } of scan.entities) {
     switch (entity.kind) {
       case 'region':
-        if (!query.regions.some((r) => r.id === entity.id)) {
-          const corrected = !typed.includes(' ') && lexicon.latin.get(typed) === undefined && lexicon.cjk.get(typed) === undefined &&
-            ![...typed].every((ch) => lexicon.shortNames.has(ch)) && !lexicon.latinCompact.has(typed);
-          query.regions.push({ id: entity.id, via: entity.via, typed: corrected ? typed : undefined });
-        }
+        if (!query.regions.some((r) => r.id === entity.id)) query.regions.push({ id: entity.id, via: entity.via, typed: corrected ? asTyped(text, typed) : undefined });
         break;
       case 'tier': push(query.tiers, entity.ids); break;
       case 'path': push(query.paths, entity.ids); break;
@@ -231,8 +228,14 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
   return query;
 }
 
+/** A normalised word as the user wrote it (`guizou` → `Guizou`), for quoting it back. */
+function asTyped(text: string, word: string): string {
+  const at = text.toLowerCase().indexOf(word);
+  return at >= 0 ? text.slice(at, at + word.length) : word;
+}
+
 function isId(word: string): boolean {
-  return regionById.has(word) || lexicon.latin.get(word.replace(/-/g, ' '))?.kind !== undefined && /^[a-z0-9-]+$/.test(word);
+  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || lexicon.latin.has(word.replace(/-/g, ' ')));
 }
 
 function addId(query: Query, id: string): void {

@@ -174,7 +174,7 @@ describe('typos', () => {
     it(`${typed} → ${id}, and the card says what it read`, () => {
       const a = ask(typed);
       expect(a.regionIds).toEqual([id]);
-      expect(a.card.sections[0].text).toMatch(/^Showing .+ \(you typed ".+"\)$/);
+      expect(a.card.sections[0].text).toMatch(new RegExp(`^Showing .+ \\(you typed "${typed}"\\)$`));
     });
   }
 
