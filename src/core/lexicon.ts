@@ -54,7 +54,10 @@ export const CJK_FILLER = [
 export interface Lexicon {
   cjk: Map<string, Entity>;
   latin: Map<string, Entity>;
-  /** Region names that may be typed without spaces between syllables (`hu bei` → hubei). */
+  /**
+   * Place names (pinyin, English, cities; not old aliases), keyed without spaces: typed in syllables
+   * (`hu bei` → hubei), and the names a typo is corrected to.
+   */
   latinCompact: Map<string, Entity>;
   /** One-character short names (粤, 京), matched only where nothing else is left. */
   shortNames: Map<string, string>;
@@ -82,6 +85,7 @@ function build(): Lexicon {
     const en = r.en.replace(/\s*\(.*\)$/, '');
     add([r.zh, r.long, en, r.pinyin, r.id, ...r.aliases], region);
     latinCompact.set(r.pinyin, region);
+    latinCompact.set(nameKey(en).replace(/ /g, ''), region);
     for (const c of r.cities) {
       const city: Entity = { kind: 'region', id: r.id, via: c };
       add([c.zh, `${c.zh}市`, c.en], city);

@@ -134,14 +134,19 @@ function scanLatin(words: string[], out: Scan): void {
 const MAX_TYPO_WORDS = 12;
 
 /** Place names and tier words, the targets of typo correction. */
-const TYPO_TARGETS = [...lexicon.latin.entries(), ...lexicon.latinCompact.entries()].filter(
-  ([key, e]) => !key.includes(' ') && key.length >= 4 && (e.kind === 'region' || e.kind === 'ambiguous' || e.kind === 'tier'),
-);
+const TYPO_TARGETS = [
+  ...lexicon.latinCompact.entries(),
+  ...[...lexicon.latin.entries()].filter(([key, e]) => !key.includes(' ') && (e.kind === 'ambiguous' || e.kind === 'tier')),
+].filter(([key]) => key.length >= 4);
 
-/** A word one edit (two for long words) from exactly one place: taken as that place. */
+/**
+ * A word one edit from exactly one place is taken as that place; two edits only for long words that
+ * start like the name (`heilonjang`), since English words are often two edits from a name
+ * (`changing` ~ chongqing, `betting` ~ beijing).
+ */
 function correctTypo(word: string): Scan['entities'][number] | undefined {
   if (word.length < 4 || ENGLISH.has(word) || /\d/.test(word)) return undefined;
-  const limit = word.length >= 7 ? 2 : 1;
+  const limit = word.length >= 8 ? 2 : 1;
   let best: Entity | undefined;
   let bestDistance = limit + 1;
   let tie = false;
@@ -149,6 +154,7 @@ function correctTypo(word: string): Scan['entities'][number] | undefined {
     // Cheap bounds first: a typo rarely changes the length much, or both the first and last letters.
     if (Math.abs(key.length - word.length) > limit || (key[0] !== word[0] && key.at(-1) !== word.at(-1))) continue;
     const d = distance(word, key);
+    if (d === 2 && !key.startsWith(word.slice(0, 3))) continue;
     if (d < bestDistance) [best, bestDistance, tie] = [entity, d, false];
     else if (d === bestDistance && !sameEntity(best, entity)) tie = true;
   }
