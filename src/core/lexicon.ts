@@ -84,8 +84,8 @@ function build(): Lexicon {
     const region: Entity = { kind: 'region', id: r.id };
     const en = r.en.replace(/\s*\(.*\)$/, '');
     add([r.zh, r.long, en, r.pinyin, r.id, ...r.aliases], region);
-    latinCompact.set(r.pinyin, region);
-    latinCompact.set(nameKey(en).replace(/ /g, ''), region);
+    // Toneless `shanxi` stays ambiguous however it is reached (typed, typo, sound-alike).
+    for (const key of [r.pinyin, nameKey(en).replace(/ /g, '')]) latinCompact.set(key, latin.get(key)?.kind === 'ambiguous' ? latin.get(key)! : region);
     for (const c of r.cities) {
       const city: Entity = { kind: 'region', id: r.id, via: c };
       add([c.zh, `${c.zh}市`, c.en], city);

@@ -1,5 +1,6 @@
 import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
+import { soundAlikes } from './homophones.js';
 import { regionById, type Bilingual } from './data.js';
 import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';
 import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
@@ -203,6 +204,12 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
   const scan: Scan = { entities: [], leftovers: [] };
   const unmatched = scanCjk(norm, scan);
   scanLatin(latinWords(unmatched.replace(/[\u3400-\u9fff]+/g, ' ')), scan);
+  // Chinese that named nothing may be a place typed with the wrong characters (胡北 → 湖北).
+  if (!scan.entities.some((e) => e.entity.kind !== 'keyword')) {
+    for (const chunk of scan.leftovers.filter(hasCjk)) {
+      for (const alike of soundAlikes(chunk)) scan.entities.push({ ...alike, corrected: true });
+    }
+  }
   query.leftovers = scan.leftovers;
 
   const push = (list: string[], ids: string[]) => ids.forEach((id) => list.includes(id) || list.push(id));
@@ -217,7 +224,7 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
       case 'not-covered':
         if (!query.notCovered.some((n) => n.en === entity.name.en)) query.notCovered.push(entity.name);
         break;
-      case 'ambiguous': query.ambiguous ??= { typed, ids: entity.ids }; break;
+      case 'ambiguous': query.ambiguous ??= { typed: asTyped(text, typed), ids: entity.ids }; break;
       case 'keyword': query.keywords.add(entity.command); break;
       case 'all': query.all = true; break;
     }

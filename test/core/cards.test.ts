@@ -83,7 +83,8 @@ describe('other cards', () => {
   });
 
   it('asks which Shanxi is meant, with a button for each', () => {
-    const a = ask('shanxi');
+    const a = ask('Shanxi');
+    expect(a.card.sections[0].text).toBe('"Shanxi" can mean Shanxi (山西) or Shaanxi (陕西). Pick one:');
     expect(a.card.actions.map((x) => x.command)).toEqual(['region shanxi --lang en', 'region shaanxi --lang en']);
     expect(ask(a.card.actions[1].command).regionIds).toEqual(['shaanxi']);
     const c = ask('compare shanxi and hubei');

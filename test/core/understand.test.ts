@@ -83,6 +83,7 @@ describe('phrasings people type', () => {
     ['Macau', { intent: 'not-covered' }],
     ['shanxi', { intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] }],
     ['Which tier is Shanxi in?', { intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] }],
+    ['shanxii', { intent: 'ambiguous' }],
     ['shan xi', { intent: 'ambiguous' }],
     ['Shānxī', { intent: 'region', regionIds: ['shanxi'] }],
     ['Shǎnxī', { intent: 'region', regionIds: ['shaanxi'] }],
@@ -177,6 +178,17 @@ describe('typos', () => {
       expect(a.card.sections[0].text).toMatch(new RegExp(`^Showing .+ \\(you typed "${typed}"\\)$`));
     });
   }
+
+  it('reads Chinese typed with the wrong characters by its sound', () => {
+    for (const [typed, id, name] of [['胡北', 'hubei', '湖北'], ['河难是哪个梯队', 'henan', '河南'], ['黑龙将', 'heilongjiang', '黑龙江'], ['新僵', 'xinjiang', '新疆']]) {
+      const a = ask(typed);
+      expect(a.regionIds, typed).toEqual([id]);
+      expect(a.card.sections[0].text).toBe(`已按“${name}”查询（输入为“${typed.slice(0, name.length)}”）`);
+    }
+    expect(ask('山熙')).toMatchObject({ intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] });
+    expect(ask('杭洲').regionIds).toEqual(['zhejiang']);
+    for (const text of ['谢谢', '你好', '呃呃呃', '好的']) expect(ask(text).regionIds, text).toEqual([]);
+  });
 
   it('corrects a city too, and shows the city it read', () => {
     expect(ask('Chengud').card.sections[0].text).toBe('Chengdu → Sichuan');
