@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { handle, overview } from './core/handle.js';
-import type { Config } from './infra/config.js';
+import { ConfigError, type Config } from './infra/config.js';
 import { MemoryDedupStore, type DedupStore } from './infra/dedup.js';
-import { startHttpServer } from './infra/http-server.js';
+import { startHttpServer, type Route } from './infra/http-server.js';
 import { createLogger, type Logger } from './infra/log.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
 
@@ -35,18 +35,30 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     adapters.push(createFeishuAdapter(config.feishu, deps));
   }
   const routes = adapters.flatMap((a) => a.routes);
-  const server = routes.length > 0 ? await startHttpServer(routes, config.port, options.host) : undefined;
+  let server: Server | undefined;
   const stop = async () => {
     await Promise.allSettled(adapters.map((a) => a.stop()));
-    if (server) await new Promise((r) => server.close(() => r(undefined)));
+    if (server) await new Promise((r) => server!.close(() => r(undefined)));
   };
   try {
     await Promise.all(adapters.map((a) => a.start()));
+    // Listen only once every platform is ready, so an answering /healthz means the bot answers too.
+    if (routes.length > 0) server = await listen(routes, config.port, options.host);
   } catch (err) {
-    // A platform that cannot start must not leave the HTTP server holding the process open.
+    // A platform that cannot start must not leave a connection or a port holding the process open.
     await stop();
     throw err;
   }
   for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${(server!.address() as { port: number }).port}` : ''}`);
   return { adapters, server, stop };
+}
+
+async function listen(routes: Route[], port: number, host?: string): Promise<Server> {
+  try {
+    return await startHttpServer(routes, port, host);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError(`PORT ${port} cannot be used (${code}): choose another port`);
+    throw err;
+  }
 }

@@ -105,6 +105,25 @@ describe('iiot start with Slack (HTTP) and Feishu (webhook) on one port', () => 
   });
 });
 
+describe('iiot start on a port already in use', () => {
+  it('stops with one line naming PORT', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => busy.once('listening', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const run = start({
+        PORT: String(port), FEISHU_MODE: 'webhook', FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret,
+        FEISHU_ENCRYPT_KEY: FEISHU.key, FEISHU_VERIFICATION_TOKEN: FEISHU.token, FEISHU_DOMAIN: feishu.origin,
+      });
+      const code = await new Promise((r) => child!.once('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(run.output().trim()).toBe(`iiot: PORT ${port} cannot be used (EADDRINUSE): choose another port`);
+    } finally {
+      busy.close();
+    }
+  });
+});
+
 describe('iiot start with Slack credentials only', () => {
   it('connects in Socket Mode by default and answers a slash command over the socket', async () => {
     const run = start({ SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: 'xapp-1-start', SLACK_API_URL: slack.apiUrl });
