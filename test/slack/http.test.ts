@@ -86,6 +86,15 @@ describe('signatures', () => {
     expect(fake.calls.length).toBe(before);
   });
 
+  it('accepts a form body whose content type carries a charset, as some proxies and clients send it', async () => {
+    const body = new URLSearchParams(slashCommand('湖北', fake.responseUrl('charset'))).toString();
+    const res = await slack.post(body, 'application/x-www-form-urlencoded; charset=utf-8');
+    expect(res.status).toBe(200);
+    expect(json(res.json().blocks)).toContain('示范引领');
+    const forged = await slack.post(body, 'application/x-www-form-urlencoded; charset=utf-8', { signature: `v0=${'1'.repeat(64)}` });
+    expect(forged.status).toBe(401);
+  });
+
   it('rejects a stale timestamp (older than 5 minutes) with 401, even when correctly signed', async () => {
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     const res = await slack.command(slashCommand('湖北', fake.responseUrl('stale')), { timestamp: stale });

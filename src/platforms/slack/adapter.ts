@@ -228,6 +228,9 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
         // Until auth.test has run the app has no authorize function; Slack retries a 503.
         if (!ready) return void res.writeHead(503, { 'retry-after': '1' }).end();
         if (req.method !== 'POST') return toBolt(req, res);
+        // Bolt reads a form body only if the content type is exactly this; a client that adds
+        // `; charset=utf-8` would otherwise get a 400 for a correctly signed request.
+        if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) req.headers['content-type'] = 'application/x-www-form-urlencoded';
         void fastSlashCommand(req, res);
       },
     }]
