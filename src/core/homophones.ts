@@ -24,7 +24,7 @@ const MAX_SYLLABLES = 4;
 
 /** The places that Chinese characters in `chunk` sound like, longest first, as they were typed. */
 export function soundAlikes(chunk: string): { entity: Entity; typed: string }[] {
-  const chars = [...chunk].slice(0, 40);
+  const chars = [...chunk];
   const sounds = syllables(chars.join(''));
   if (sounds.length !== chars.length) return []; // only plain Chinese characters line up one to one
   const found: { entity: Entity; typed: string }[] = [];

@@ -131,6 +131,9 @@ function scanLatin(words: string[], out: Scan): void {
   }
 }
 
+/** A misspelt place is a short fragment of its own: 胡北, 黑龙将, 乌鲁木其. */
+const MAX_SOUND_ALIKE_CHARS = 5;
+
 /** Past this many unknown words the text is not a question worth correcting word by word. */
 const MAX_TYPO_WORDS = 12;
 
@@ -204,9 +207,10 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
   const scan: Scan = { entities: [], leftovers: [] };
   const unmatched = scanCjk(norm, scan);
   scanLatin(latinWords(unmatched.replace(/[\u3400-\u9fff]+/g, ' ')), scan);
-  // Chinese that named nothing may be a place typed with the wrong characters (胡北 → 湖北).
+  // Chinese that named nothing may be a place typed with the wrong characters (胡北 → 湖北): only
+  // short fragments, since any long run of Chinese has some pair that sounds like a place.
   if (!scan.entities.some((e) => e.entity.kind !== 'keyword')) {
-    for (const chunk of scan.leftovers.filter(hasCjk)) {
+    for (const chunk of scan.leftovers.filter((c) => hasCjk(c) && c.length <= MAX_SOUND_ALIKE_CHARS).slice(0, 3)) {
       for (const alike of soundAlikes(chunk)) scan.entities.push({ ...alike, corrected: true });
     }
   }

@@ -187,7 +187,7 @@ describe('typos', () => {
     }
     expect(ask('山熙')).toMatchObject({ intent: 'ambiguous', regionIds: ['shanxi', 'shaanxi'] });
     expect(ask('杭洲').regionIds).toEqual(['zhejiang']);
-    for (const text of ['谢谢', '你好', '呃呃呃', '好的']) expect(ask(text).regionIds, text).toEqual([]);
+    for (const text of ['谢谢', '你好', '呃呃呃', '好的', '今天天气不错我们一起去吃饭吧记得带伞']) expect(ask(text).regionIds, text).toEqual([]);
   });
 
   it('corrects a city too, and shows the city it read', () => {
