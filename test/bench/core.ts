@@ -36,6 +36,7 @@ export const CASES: Case[] = [
   { key: 'region-zh', label: 'region, Chinese name (湖北)', text: '湖北', intent: 'region', regions: ['hubei'] },
   { key: 'region-en', label: 'region, English name (Hubei)', text: 'Hubei', intent: 'region', regions: ['hubei'] },
   { key: 'region-typo', label: 'region, typo → fuzzy (Zhejang)', text: 'Zhejang', intent: 'region', regions: ['zhejiang'] },
+  { key: 'region-sound', label: 'region, by sound (胡北 → 湖北)', text: '胡北', intent: 'region', regions: ['hubei'] },
   { key: 'tiers', label: 'tier list (梯队)', text: '梯队', intent: 'tier' },
   {
     key: 'compare-5', label: 'compare 5 regions', text: '比较 北京 上海 广东 江苏 浙江', intent: 'compare',

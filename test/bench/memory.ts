@@ -91,7 +91,7 @@ export async function benchMemory(opts: BenchOptions): Promise<Section> {
         dedupStoreFullBytes: dedupBytes, dedupStoreKeys: DEDUP_CAP,
       },
       tables: [
-        table(`Memory: bot with Slack + Feishu, ${n} signed /iiot commands (8 kinds of question), after full GC`,
+        table(`Memory: bot with Slack + Feishu, ${n} signed /iiot commands (${CASES.length} kinds of question), after full GC`,
           ['reading', 'RSS', 'heap used', 'heap total', 'external'],
           [
             row('after start-up, Slack only', slackOnly),
