@@ -45,7 +45,11 @@ function pathLine(ref: RegionRef, lang: Lang): string {
   const m = MESSAGES[lang];
   const named = namedPaths(ref);
   if (named.length === 0) return m.noPath(regionName(ref.id, lang));
-  return named.map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang)) : pathName(n.path.id, lang))).join(lang === 'zh' ? '；' : '; ');
+  // Once a city is in the line, every path says whose it is: the city's, or its whole region's.
+  const whose = named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
+  return named
+    .map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang)) : `${whose}${pathName(n.path.id, lang)}`))
+    .join(lang === 'zh' ? '；' : '; ');
 }
 
 /** Paths the report names for the other members of a region's tier, labelled as theirs. */

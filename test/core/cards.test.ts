@@ -42,7 +42,7 @@ describe('region card', () => {
     const t = textOf(ask('Shenzhen').card);
     expect(t).toContain('Shenzhen → Guangdong');
     expect(t).toContain('Shenzhen: Build strength within, radiate outward (the report names the city of Shenzhen)');
-    expect(t).toContain('Flagships lead, then roll out');
+    expect(t).toContain('; Guangdong: Flagships lead, then roll out');
   });
 
   it('has buttons whose commands answer in the same language', () => {
