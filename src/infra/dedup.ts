@@ -39,3 +39,22 @@ export class MemoryDedupStore implements DedupStore {
     }
   }
 }
+
+/**
+ * True on the first delivery under every key (a retried event, or one message re-sent under a new
+ * event id, is caught by either). A broken store costs a possible duplicate, never the reply.
+ */
+export async function isFirstDelivery(
+  store: DedupStore,
+  keys: (string | undefined)[],
+  onStoreError: (err: unknown) => void,
+): Promise<boolean> {
+  try {
+    for (const key of keys) {
+      if (key && !(await store.claim(key, DEDUP_TTL_MS))) return false;
+    }
+  } catch (err) {
+    onStoreError(err);
+  }
+  return true;
+}

@@ -13,7 +13,7 @@ import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
 import type { Answer, Inbound } from '../../core/types.js';
 import { ConfigError, type FeishuConfig } from '../../infra/config.js';
-import { DEDUP_TTL_MS } from '../../infra/dedup.js';
+import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
@@ -144,18 +144,9 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
-  async function firstDelivery(keys: (string | undefined)[]): Promise<boolean> {
-    try {
-      for (const key of keys) {
-        if (key && !(await deps.dedup.claim(key, DEDUP_TTL_MS))) return false;
-      }
-      return true;
-    } catch (err) {
-      // Better a possible duplicate (which the send uuid still catches within an hour) than silence.
-      logger.warn('feishu: dedup store failed, answering anyway:', describe(err));
-      return true;
-    }
-  }
+  // A duplicate let through by a broken store is still caught by the send uuid within an hour.
+  const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
+    isFirstDelivery(deps.dedup, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
   async function render(answer: Answer, imageTimeoutMs: number): Promise<FeishuCard> {
     const imageKey = answer.card.image ? await images.keyFor(answer.card.image.url, imageTimeoutMs) : undefined;

@@ -10,7 +10,7 @@ import {
 import { SLASH_COMMAND } from '../../core/commands.js';
 import type { Answer, Lang } from '../../core/types.js';
 import { ConfigError, type SlackConfig } from '../../infra/config.js';
-import { DEDUP_TTL_MS } from '../../infra/dedup.js';
+import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import {
@@ -78,17 +78,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
    * A reply goes out only if every key is new: the event_id, and for messages channel+ts, since one
    * message can arrive under two event ids (PLATFORMS.md A4).
    */
-  const firstDelivery = async (...keys: string[]): Promise<boolean> => {
-    for (const key of keys) {
-      try {
-        if (!(await deps.dedup.claim(`slack:${key}`, DEDUP_TTL_MS))) return false;
-      } catch (err) {
-        // A broken store should cost a possible duplicate, not every reply.
-        log.warn('slack: dedup store failed, answering anyway:', describe(err));
-      }
-    }
-    return true;
-  };
+  const firstDelivery = (...keys: string[]): Promise<boolean> =>
+    isFirstDelivery(deps.dedup, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
 
   const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
     try {
