@@ -228,6 +228,23 @@ describe('@mentions and DMs', () => {
     expect(json(call.args)).not.toMatch(/<!channel>|<!everyone>/);
   });
 
+  it('reads Slack\'s &amp; &lt; &gt; entities as what was typed, and escapes them once on the way out', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await slack.event(eventEnvelope({
+      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '北京 &amp; 上海',
+      ts: '1700000360.000360', event_ts: '1700000360.000360',
+    }));
+    const compare = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(headerOf(compare.args.blocks)).toBe('对比：北京、上海');
+    await slack.event(eventEnvelope({
+      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: 'xyzzy &lt;b&gt; &amp; co',
+      ts: '1700000370.000370', event_ts: '1700000370.000370',
+    }));
+    const unknown = await fake.waitForCall('chat.postMessage', n + 2);
+    expect(json(unknown.args.blocks)).toContain('xyzzy &lt;b&gt; &amp; co');
+    expect(json(unknown.args.blocks)).not.toContain('&amp;lt;');
+  });
+
   it('never answers bots, itself, edits or other message subtypes', async () => {
     const n = fake.callsTo('chat.postMessage').length;
     const dm = { type: 'message', channel_type: 'im', channel: 'D0DM', text: '湖北' };

@@ -53,7 +53,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
 
   const ask = (text: string, userId?: string): Answer | undefined => {
     try {
-      return deps.handle({ text, platform: 'slack', userId });
+      return deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
     } catch (err) {
       log.error('slack: core handler failed:', err);
       return undefined;
@@ -250,6 +250,15 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       if (!receiver) await app.stop();
     },
   };
+}
+
+/**
+ * Slack sends what people typed with `&`, `<` and `>` as entities (`北京 &amp; 上海`), and its own
+ * markup (`<@U123>`, `<!channel>`) as is. Decoding the three entities gives the core what was typed;
+ * the renderer escapes everything again on the way out, so nothing becomes markup.
+ */
+function fromSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
