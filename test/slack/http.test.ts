@@ -46,6 +46,10 @@ const buttons = (blocks: any[]) => blocks.filter((b) => b.type === 'actions').fl
 const headerOf = (blocks: any[]) => blocks.find((b) => b.type === 'header')?.text.text as string;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A person's direct message to the bot, as the Events API delivers it. */
+const directMessage = (text: string, ts: string) =>
+  slack.event(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text, ts, event_ts: ts }));
+
 /** What the core answers for `text`, rendered as a user sees it (the reference for equality checks). */
 const expected = (text: string, share?: string) => renderSlackAnswer(handle({ text, platform: 'slack' }), { share });
 
@@ -206,10 +210,7 @@ describe('@mentions and DMs', () => {
 
   it('answers a direct message in the DM, in English when asked in English', async () => {
     const n = fake.callsTo('chat.postMessage').length;
-    await slack.event(eventEnvelope({
-      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: 'Which tier is Yunnan in?',
-      ts: '1700000300.000300', event_ts: '1700000300.000300',
-    }));
+    await directMessage('Which tier is Yunnan in?', '1700000300.000300');
     const call = await fake.waitForCall('chat.postMessage', n + 1);
     expect(call.args.channel).toBe('D0DM');
     expect(call.args.thread_ts).toBeUndefined();
@@ -220,26 +221,17 @@ describe('@mentions and DMs', () => {
 
   it('echoes no <!channel> from a DM', async () => {
     const n = fake.callsTo('chat.postMessage').length;
-    await slack.event(eventEnvelope({
-      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '<!channel> xyzzy <!everyone>',
-      ts: '1700000350.000350', event_ts: '1700000350.000350',
-    }));
+    await directMessage('<!channel> xyzzy <!everyone>', '1700000350.000350');
     const call = await fake.waitForCall('chat.postMessage', n + 1);
     expect(json(call.args)).not.toMatch(/<!channel>|<!everyone>/);
   });
 
   it('reads Slack\'s &amp; &lt; &gt; entities as what was typed, and escapes them once on the way out', async () => {
     const n = fake.callsTo('chat.postMessage').length;
-    await slack.event(eventEnvelope({
-      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '北京 &amp; 上海',
-      ts: '1700000360.000360', event_ts: '1700000360.000360',
-    }));
+    await directMessage('北京 &amp; 上海', '1700000360.000360');
     const compare = await fake.waitForCall('chat.postMessage', n + 1);
     expect(headerOf(compare.args.blocks)).toBe('对比：北京、上海');
-    await slack.event(eventEnvelope({
-      type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: 'xyzzy &lt;b&gt; &amp; co',
-      ts: '1700000370.000370', event_ts: '1700000370.000370',
-    }));
+    await directMessage('xyzzy &lt;b&gt; &amp; co', '1700000370.000370');
     const unknown = await fake.waitForCall('chat.postMessage', n + 2);
     expect(json(unknown.args.blocks)).toContain('xyzzy &lt;b&gt; &amp; co');
     expect(json(unknown.args.blocks)).not.toContain('&amp;lt;');
