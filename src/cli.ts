@@ -25,14 +25,16 @@ function ask(args: string[]): void {
   process.stdout.write(values.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : `${renderText(answer.card)}\n`);
 }
 
+async function consoleChat(): Promise<void> {
+  const { runConsoleChat } = await import('./platforms/console/chat.js');
+  return runConsoleChat(handle);
+}
+
 async function start(): Promise<void> {
   // Variables already in the environment win over .env.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
-  if (!config.slack && !config.feishu) {
-    const { runConsoleChat } = await import('./platforms/console/chat.js');
-    return runConsoleChat(handle);
-  }
+  if (!config.slack && !config.feishu) return consoleChat();
   const { startBot } = await import('./app.js');
   const bot = await startBot(config);
   const shutdown = () => void bot.stop().finally(() => process.exit(0));
@@ -45,10 +47,7 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'ask': return ask(rest);
     case 'start': return start();
-    case 'chat': {
-      const { runConsoleChat } = await import('./platforms/console/chat.js');
-      return runConsoleChat(handle);
-    }
+    case 'chat': return consoleChat();
     case 'help': case '--help': case '-h':
       process.stdout.write(`${USAGE}\n`);
       return;

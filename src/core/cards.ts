@@ -1,6 +1,6 @@
 import { COMMANDS } from './commands.js';
 import { metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf } from './data.js';
-import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, tierName } from './i18n.js';
+import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, regionTitle, tierName } from './i18n.js';
 import type { Query, RegionRef } from './parse.js';
 import { suggest } from './suggest.js';
 import type { Answer, Card, CardAction, CardSection, Intent, Lang, Tone } from './types.js';
@@ -18,11 +18,6 @@ function answer(intent: Intent, lang: Lang, ids: Partial<Ids>, card: Omit<Card, 
 const button = (label: string, command: string, lang: Lang): CardAction => ({ label, command: `${command} --lang ${lang}` });
 
 const tierButtons = (lang: Lang): CardAction[] => report.tiers.map((t) => button(t[lang], `tier ${t.id}`, lang));
-
-function regionTitle(id: string, lang: Lang): string {
-  const r = regionById.get(id)!;
-  return lang === 'zh' ? r.zh : `${r.en.replace(/\s*\(.*\)$/, '')} ${r.zh}`;
-}
 
 /** Lines that explain how the user's words were read: a city, a corrected typo. */
 function readingNotes(refs: RegionRef[], lang: Lang): CardSection[] {

@@ -98,6 +98,9 @@ export const tierById = new Map(report.tiers.map((t) => [t.id, t]));
 export const pathById = new Map(report.paths.map((p) => [p.id, p]));
 export const metricById = new Map(report.metrics.map((m) => [m.id, m]));
 
+/** A region's English name without its alternative in brackets: `Tibet (Xizang)` → `Tibet`. */
+export const shortEnglishName = (r: Region): string => r.en.replace(/\s*\(.*\)$/, '');
+
 /** The tier a region belongs to (every region has exactly one: checked above). */
 export const tierOf = new Map(report.tiers.flatMap((t) => t.members.map((m) => [m, t] as const)));
 

@@ -1,4 +1,4 @@
-import { metricById, pathById, regionById, report, tierById } from './data.js';
+import { metricById, pathById, regionById, report, shortEnglishName, tierById } from './data.js';
 import type { Lang } from './types.js';
 
 /** Display names and the fixed wording of cards, in both languages. Facts come from data/, never from here. */
@@ -6,6 +6,11 @@ import type { Lang } from './types.js';
 export const regionName = (id: string, lang: Lang): string => {
   const r = regionById.get(id)!;
   return lang === 'zh' ? r.zh : r.en;
+};
+/** A region as a card names it: 湖北 in Chinese, `Hubei 湖北` in English. */
+export const regionTitle = (id: string, lang: Lang): string => {
+  const r = regionById.get(id)!;
+  return lang === 'zh' ? r.zh : `${shortEnglishName(r)} ${r.zh}`;
 };
 export const tierName = (id: string, lang: Lang): string => tierById.get(id)![lang];
 export const pathName = (id: string, lang: Lang): string => pathById.get(id)![lang];

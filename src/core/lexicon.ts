@@ -1,5 +1,5 @@
 import { COMMANDS, type CommandSpec } from './commands.js';
-import { report, type Bilingual } from './data.js';
+import { report, shortEnglishName, type Bilingual } from './data.js';
 import { hasCjk, nameKey } from './normalize.js';
 
 /**
@@ -82,7 +82,7 @@ function build(): Lexicon {
   for (const { keys, ids } of AMBIGUOUS) add(keys, { kind: 'ambiguous', ids });
   for (const r of report.regions) {
     const region: Entity = { kind: 'region', id: r.id };
-    const en = r.en.replace(/\s*\(.*\)$/, '');
+    const en = shortEnglishName(r);
     add([r.zh, r.long, en, r.pinyin, r.id, ...r.aliases], region);
     // Toneless `shanxi` stays ambiguous however it is reached (typed, typo, sound-alike).
     for (const key of [r.pinyin, nameKey(en).replace(/ /g, '')]) latinCompact.set(key, latin.get(key)?.kind === 'ambiguous' ? latin.get(key)! : region);

@@ -1,5 +1,6 @@
 import { editDistance as distance } from './distance.js';
-import { report } from './data.js';
+import { report, shortEnglishName } from './data.js';
+import { regionTitle } from './i18n.js';
 import type { CardAction, Lang } from './types.js';
 
 /** "Did you mean": the dataset's own names that look most like what was typed. */
@@ -13,9 +14,9 @@ interface Candidate {
 
 const CANDIDATES: Candidate[] = [
   ...report.regions.map((r) => ({
-    latin: [r.pinyin, r.en.toLowerCase().replace(/\s*\(.*\)$/, ''), ...r.cities.map((c) => c.en.toLowerCase().replace(/'/g, ''))],
+    latin: [r.pinyin, shortEnglishName(r).toLowerCase(), ...r.cities.map((c) => c.en.toLowerCase().replace(/'/g, ''))],
     zh: r.zh,
-    label: { zh: r.zh, en: `${r.en.replace(/\s*\(.*\)$/, '')} ${r.zh}` },
+    label: { zh: regionTitle(r.id, 'zh'), en: regionTitle(r.id, 'en') },
     command: `region ${r.id}`,
   })),
   ...report.tiers.map((t) => ({ latin: [t.en.toLowerCase()], zh: t.zh, label: { zh: t.zh, en: t.en }, command: `tier ${t.id}` })),
