@@ -43,7 +43,7 @@ const ENGLISH = new Set(`a an the of in on at for to and or with vs versus about
  iiot china chinese data info information want know like see get find between from by into tier tiers path
  paths compare region regions province provinces city cities same other human being belong belongs
  sure okay ok yes no not any some more most than then also just only look lookup search question answer
- group groups level levels rank ranking ranked where's whats`.split(/\s+/));
+ group groups level levels rank ranking ranked whats`.split(/\s+/));
 
 const FILLER_PATTERN = new RegExp([...CJK_FILLER].sort((a, b) => b.length - a.length).join('|'), 'g');
 
