@@ -1,5 +1,5 @@
 import type { Answer, Inbound, Lang } from '../core/types.js';
-import type { DedupStore } from '../infra/dedup.js';
+import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
 
@@ -8,7 +8,8 @@ export interface AdapterDeps {
   handle: (inbound: Inbound) => Answer;
   /** The overview card (tiers, figures, how to ask) for home screens such as Slack's App Home. */
   overview: (lang: Lang) => Answer;
-  dedup: DedupStore;
+  /** Shared state: delivery dedup and caches (memory, or Redis across replicas). */
+  store: Store;
   logger: Logger;
 }
 

@@ -13,7 +13,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { MemoryDedupStore } from '../../src/infra/dedup.js';
+import { MemoryStore } from '../../src/infra/store.js';
 import { FakeFeishu } from '../fakes/feishu-api.js';
 import { FakeSlack } from '../fakes/slack-api.js';
 import { CASES } from './core.js';
@@ -34,7 +34,7 @@ async function dedupStoreFull(): Promise<number> {
   const hex = (i: number) => i.toString(16).padStart(32, '0');
   gc();
   const before = process.memoryUsage().heapUsed;
-  const store = new MemoryDedupStore(DEDUP_CAP);
+  const store = new MemoryStore(DEDUP_CAP);
   for (let i = 0; i < DEDUP_CAP; i++) await store.claim(i % 2 ? `feishu:event:${hex(i)}` : `feishu:message:om_${hex(i)}`, 8 * 3600_000);
   gc();
   const bytes = process.memoryUsage().heapUsed - before;

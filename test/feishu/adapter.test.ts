@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handle, overview } from '../../src/core/handle.js';
 import type { Answer, Inbound } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
-import { MemoryDedupStore, type DedupStore } from '../../src/infra/dedup.js';
+import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '../../src/platforms/feishu/inbound.js';
@@ -25,7 +25,7 @@ let server: Server;
 let adapter: FeishuAdapter;
 let url: string;
 let imageUrl: string;
-let dedup: DedupStore;
+let dedup: Store;
 const logs: LogLine[] = [];
 const seen: Inbound[] = [];
 
@@ -44,8 +44,8 @@ beforeAll(async () => {
   fake = await FakeFeishu.start();
   imageUrl = `${fake.origin}/static/chart.png`;
   const config: FeishuConfig = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
-  const flakyDedup: DedupStore = { claim: (key, ttl) => dedup.claim(key, ttl) };
-  adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, dedup: flakyDedup, logger }, { retryDelayMs: 10 });
+  const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
+  adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, store: flakyDedup, logger }, { retryDelayMs: 10 });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -61,7 +61,7 @@ beforeEach(() => {
   fake.reset();
   logs.length = 0;
   seen.length = 0;
-  dedup = new MemoryDedupStore();
+  dedup = new MemoryStore();
 });
 
 const p2p = (text: string) => messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'p2p', text, senderOpenId: 'ou_asker7' });
@@ -112,7 +112,8 @@ describe('card images', () => {
 
 describe('resilience', () => {
   it('still answers when the dedup store is down', async () => {
-    dedup = { claim: async () => { throw new Error('redis down'); } };
+    const down = async () => { throw new Error('redis down'); };
+    dedup = { claim: down, get: down, set: down };
     await post(p2p('湖北'));
     await adapter.idle();
     expect(fake.delivered).toHaveLength(1);

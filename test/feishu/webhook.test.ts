@@ -8,7 +8,7 @@ import { AESCipher } from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import type { Config } from '../../src/infra/config.js';
-import { MemoryDedupStore } from '../../src/infra/dedup.js';
+import { MemoryStore } from '../../src/infra/store.js';
 import type { FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { cardButtons, cardText, cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import {
@@ -45,7 +45,7 @@ beforeAll(async () => {
     logLevel: 'error',
     feishu: { mode: 'webhook', appId: APP_ID, appSecret: APP_SECRET, encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin },
   };
-  bot = await startBot(config, { logger: captureLogger(), dedup: new MemoryDedupStore(), host: '127.0.0.1' });
+  bot = await startBot(config, { logger: captureLogger(), store: new MemoryStore(), host: '127.0.0.1' });
   adapter = bot.adapters[0] as FeishuAdapter;
   url = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/feishu/events`;
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import type { Config } from '../../src/infra/config.js';
-import { MemoryDedupStore } from '../../src/infra/dedup.js';
+import { MemoryStore } from '../../src/infra/store.js';
 import type { FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { cardButtons, cardText, cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, menuEvent, messageEvent } from '../fakes/feishu-crypto.js';
@@ -34,7 +34,7 @@ const wsConfig = (domain: string, appId = APP_ID, appSecret = APP_SECRET): Confi
 beforeAll(async () => {
   fake = await FakeFeishu.start();
   fake.appSecret = APP_SECRET;
-  bot = await startBot(wsConfig(fake.origin), { logger: captureLogger(), dedup: new MemoryDedupStore(), host: '127.0.0.1' });
+  bot = await startBot(wsConfig(fake.origin), { logger: captureLogger(), store: new MemoryStore(), host: '127.0.0.1' });
   adapter = bot.adapters[0] as FeishuAdapter;
 });
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import { handle, overview } from '../../src/core/handle.js';
-import { MemoryDedupStore } from '../../src/infra/dedup.js';
+import { MemoryStore } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
 import { renderSlackAnswer, renderSlackHome, SHARE_ACTION_ID, HOME_ACTION_ID } from '../../src/render/slack.js';
@@ -396,7 +396,7 @@ describe('a core that throws', () => {
   it('gets the user a short apology instead of a stack trace, and the bot keeps serving', async () => {
     const adapter = createSlackAdapter(
       { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl },
-      { handle: () => { throw new Error('boom at core.ts:42'); }, overview, dedup: new MemoryDedupStore(), logger: captureLogger() },
+      { handle: () => { throw new Error('boom at core.ts:42'); }, overview, store: new MemoryStore(), logger: captureLogger() },
     );
     const server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
     try {

@@ -5,7 +5,7 @@
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
  * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards;
- * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the DedupStore,
+ * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
 import { createHash } from 'node:crypto';
@@ -146,7 +146,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
   // A duplicate let through by a broken store is still caught by the send uuid within an hour.
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
-    isFirstDelivery(deps.dedup, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
+    isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
   async function render(answer: Answer, imageTimeoutMs: number): Promise<FeishuCard> {
     const imageKey = answer.card.image ? await images.keyFor(answer.card.image.url, imageTimeoutMs) : undefined;

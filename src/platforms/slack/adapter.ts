@@ -79,7 +79,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
    * message can arrive under two event ids (PLATFORMS.md A4).
    */
   const firstDelivery = (...keys: string[]): Promise<boolean> =>
-    isFirstDelivery(deps.dedup, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
+    isFirstDelivery(deps.store, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
 
   const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
     try {
