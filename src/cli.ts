@@ -36,7 +36,7 @@ async function start(): Promise<void> {
   const config = loadConfig();
   if (!config.slack && !config.feishu) return consoleChat();
   const { startBot } = await import('./app.js');
-  const bot = await startBot(config);
+  const bot = await startBot(config, { guardProcess: true });
   const shutdown = () => void bot.stop().finally(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

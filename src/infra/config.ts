@@ -86,3 +86,10 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
   return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env) };
 }
+
+/** Every configured secret, so the logger can mask it wherever it appears. */
+export function secretsOf(config: Config): string[] {
+  const { slack, feishu } = config;
+  return [slack?.botToken, slack?.appToken, slack?.signingSecret, feishu?.appSecret, feishu?.encryptKey, feishu?.verificationToken]
+    .filter((s): s is string => !!s);
+}

@@ -16,8 +16,9 @@ import { ConfigError, type FeishuConfig } from '../../infra/config.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { EventReport, Outcome } from '../../infra/report.js';
 import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
-import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { ImageKeyCache } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -37,6 +38,10 @@ export interface FeishuAdapterOptions {
   connectTimeoutMs?: number;
   /** Pause between send attempts; tests shorten it. */
   retryDelayMs?: number;
+  /** Long connection: seconds without a pong before the socket is presumed dead and replaced. */
+  pingTimeoutSec?: number;
+  /** Long connection: pause before a fresh client replaces one whose reconnects ran out. */
+  restartDelayMs?: number;
 }
 
 /** The callback response that replaces the clicked card. */
@@ -98,6 +103,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, options: FeishuAdapterOptions = {}): FeishuAdapter {
   const { logger } = deps;
+  const report = reporterOf(deps);
   const larkLogger = sdkLogger(logger);
   // A cache of our own: node-sdk's default token cache is module-level and keyed by appId only.
   const cache = new lark.DefaultCache();
@@ -106,6 +112,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const defaultLang = defaultLangFor(config.domain);
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const pending = new Set<Promise<void>>();
+  let started = false;
   let stopped = false;
   let wsClient: Lark.WSClient | undefined;
 
@@ -132,9 +139,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   // ---- background work: acks never wait for it, stop() and tests do ----
-  function track(what: string, work: () => Promise<void>): void {
+  function track(what: string, ev: EventReport, work: () => Promise<Outcome>): void {
     const p = work()
-      .catch((err: unknown) => logger.error(`feishu: ${what} failed:`, describe(err)))
+      .then((outcome) => ev.done(outcome), (err: unknown) => {
+        logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
+        ev.done('failed');
+      })
       .finally(() => pending.delete(p));
     pending.add(p);
   }
@@ -154,7 +164,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   /** Retries network errors, 5xx and rate limits with the same uuid; other API errors are final. */
-  async function send(what: string, call: () => Promise<ApiResult>): Promise<void> {
+  async function send(what: string, method: string, call: () => Promise<ApiResult>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await call();
@@ -164,6 +174,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       } catch (err) {
         const status = (err as { response?: { status?: number } }).response?.status;
         const retryable = !(err instanceof SendRejected) && (status === undefined || status >= 500 || status === 429);
+        report.apiError('feishu', method, retryable && attempt < SEND_ATTEMPTS);
         if (!retryable || attempt >= SEND_ATTEMPTS) throw new Error(`${what}: ${describe(err)}`);
         logger.warn(`feishu: ${what} attempt ${attempt} failed (${describe(err)}), retrying`);
         await sleep(retryDelayMs * attempt);
@@ -172,55 +183,66 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   // ---- event handlers (registered on node-sdk's EventDispatcher, used by both transports) ----
-  async function answerMessage(ev: MessageEvent): Promise<void> {
+  async function answerMessage(ev: MessageEvent, rec: EventReport): Promise<Outcome> {
     const msg = ev.message;
     const groupBot = msg?.chat_type === 'p2p' ? undefined : await botOpenId();
     const kind = classifyMessage(ev, groupBot);
     if (kind.kind === 'ignore') {
-      logger.debug(`feishu: message ${msg?.message_id ?? '?'} ignored: ${kind.reason}`);
-      return;
+      rec.note({ reason: kind.reason });
+      return 'ignored';
     }
     const messageId = msg!.message_id!;
-    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) {
-      logger.debug(`feishu: duplicate delivery of ${messageId} dropped`);
-      return;
-    }
+    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) return 'duplicate';
     const userId = ev.sender?.sender_id?.open_id;
     const inbound: Inbound = kind.kind === 'text'
       ? { text: kind.text, platform: 'feishu', userId }
       // Images, stickers, files…: nothing to read, so the help card, in the edition's language.
       : { text: 'help', platform: 'feishu', lang: defaultLang, userId };
-    const card = await render(deps.handle(inbound), MESSAGE_IMAGE_MS);
-    await send(`reply to ${messageId}`, () => client.im.message.reply({
+    const card = await render(answer(inbound, rec), MESSAGE_IMAGE_MS);
+    await send(`reply to ${messageId}`, 'im.message.reply', () => client.im.message.reply({
       path: { message_id: messageId },
       data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('r', messageId) },
     }));
+    return 'answered';
   }
 
-  async function answerMenu(ev: MenuEvent): Promise<void> {
+  /** The core's answer, its intent and the user's text noted on the event's report. */
+  function answer(inbound: Inbound, ev: EventReport): Answer {
+    ev.note({ text: inbound.text });
+    const a = deps.handle(inbound);
+    ev.note({ intent: a.intent });
+    return a;
+  }
+
+  async function answerMenu(ev: MenuEvent, rec: EventReport): Promise<Outcome> {
     const openId = ev.operator?.operator_id?.open_id;
-    if (!openId) return;
-    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`]))) return;
+    if (!openId) return 'ignored';
+    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`]))) return 'duplicate';
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const card = await render(deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId }), MESSAGE_IMAGE_MS);
-    await send(`menu answer to ${openId}`, () => client.im.message.create({
+    const card = await render(answer({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId }, rec), MESSAGE_IMAGE_MS);
+    await send(`menu answer to ${openId}`, 'im.message.create', () => client.im.message.create({
       params: { receive_id_type: 'open_id' },
       data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
     }));
+    return 'answered';
   }
 
   /** Synchronous by contract: the response (within 3 s) carries the new card. Callbacks are not re-pushed. */
   async function answerCardAction(ev: CardActionEvent): Promise<CardCallbackResponse> {
+    const rec = report.begin('feishu', 'action', ev.context?.open_message_id);
     try {
       const cmd = commandFromAction(ev, MAX_COMMAND_CHARS);
       const inbound: Inbound = cmd
         ? { text: cmd, platform: 'feishu', userId: ev.operator?.open_id }
         : { text: 'help', platform: 'feishu', lang: defaultLang, userId: ev.operator?.open_id };
-      return { card: { type: 'raw', data: await render(deps.handle(inbound), CALLBACK_IMAGE_MS) } };
+      const response: CardCallbackResponse = { card: { type: 'raw', data: await render(answer(inbound, rec), CALLBACK_IMAGE_MS) } };
+      rec.done('answered');
+      return response;
     } catch (err) {
-      logger.error('feishu: card action failed:', describe(err));
+      logger.error({ req: rec.id }, 'feishu: card action failed:', describe(err));
+      rec.done('failed');
       return { toast: { type: 'error', content: '出错了，请稍后再试 / Something went wrong', i18n: { zh_cn: '出错了，请稍后再试', en_us: 'Something went wrong, please try again' } } };
     }
   }
@@ -229,10 +251,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     'card.action.trigger': (data: CardActionEvent) => Promise<CardCallbackResponse>;
   }>({
     'im.message.receive_v1': (data) => {
-      if (!stopped) track('message', () => answerMessage(data as MessageEvent));
+      if (stopped) return;
+      const ev = data as MessageEvent;
+      const rec = report.begin('feishu', ev.message?.chat_type === 'p2p' ? 'dm' : 'mention', ev.message?.message_id);
+      track('message', rec, () => answerMessage(ev, rec));
     },
     'application.bot.menu_v6': (data) => {
-      if (!stopped) track('bot menu', () => answerMenu(data as MenuEvent));
+      if (stopped) return;
+      const ev = data as MenuEvent;
+      const rec = report.begin('feishu', 'menu', ev.event_id);
+      track('bot menu', rec, () => answerMenu(ev, rec));
     },
     'card.action.trigger': (data) => answerCardAction(data),
   });
@@ -245,40 +273,72 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
           verificationToken: config.verificationToken ?? '',
           dispatcher,
           logger,
+          report,
           maxSkewMs: options.maxSkewMs,
           now: options.now,
         }),
       }]
     : [];
 
+  // ---- long connection, supervised: a drop is noticed (ping timeout), logged, reconnected ----
+  let wsUp = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const connection = (up: boolean, line?: () => void) => {
+    if (up === wsUp) return;
+    wsUp = up;
+    report.connection('feishu', up);
+    line?.();
+  };
+  const CONSOLE_HINT = '(check FEISHU_APP_ID, FEISHU_APP_SECRET, and "receive events through persistent connection" in the developer console)';
+
+  /**
+   * Opens a long connection. WSClient reconnects by itself, but only as often as Feishu's
+   * ClientConfig allows; once it gives up (onError) a fresh client takes its place after a pause.
+   * At start-up, `onUp`/`onRefused` settle start(); `onRefused` says whether start-up was still waiting.
+   */
+  function openLongConnection(onUp?: () => void, onRefused?: (err: Error) => boolean): void {
+    const client = new lark.WSClient({
+      ...common,
+      // Set explicitly: it has ended up undefined when omitted, and the client then stays down.
+      autoReconnect: true,
+      handshakeTimeoutMs: 10_000,
+      // Without a watchdog a socket that died during a network sleep is never noticed.
+      wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
+      onReady: () => {
+        connection(true, () => onUp ? undefined : logger.info('feishu: long connection re-established'));
+        onUp?.();
+      },
+      onError: (err) => {
+        client.close({ force: true });
+        if (wsClient !== client || stopped) return;
+        if (onRefused?.(new ConfigError(`Feishu long connection failed: ${err.message} ${CONSOLE_HINT}`))) return;
+        const delay = options.restartDelayMs ?? 30_000;
+        connection(false);
+        logger.error(`feishu: long connection gave up (${err.message}); opening a new one in ${Math.round(delay / 1000)} s ${CONSOLE_HINT}`);
+        restartTimer = setTimeout(() => { if (!stopped) openLongConnection(); }, delay);
+      },
+      onReconnecting: () => connection(false, () => logger.warn('feishu: long connection lost, reconnecting')),
+      onReconnected: () => connection(true, () => logger.info('feishu: long connection re-established')),
+    });
+    wsClient = client;
+    void client.start({ eventDispatcher: dispatcher });
+  }
+
   async function connectLongConnection(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
-      const settle = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
+      const settle = (fn: () => void): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+        return true;
+      };
       const timer = setTimeout(() => settle(() => {
         logger.warn('feishu: long connection not up yet; still retrying in the background');
         resolve();
       }), options.connectTimeoutMs ?? 15_000);
-      wsClient = new lark.WSClient({
-        ...common,
-        // Set explicitly: it has ended up undefined when omitted, and the client then stays down.
-        autoReconnect: true,
-        handshakeTimeoutMs: 10_000,
-        // Without a watchdog a socket that died during a network sleep is never noticed.
-        wsConfig: { pingTimeout: 30 },
-        onReady: () => settle(resolve),
-        onError: (err) => {
-          const msg = `Feishu long connection failed: ${err.message} (check FEISHU_APP_ID, FEISHU_APP_SECRET, and "receive events through persistent connection" in the developer console)`;
-          if (settled) logger.error(msg);
-          settle(() => {
-            wsClient?.close({ force: true });
-            reject(new ConfigError(msg));
-          });
-        },
-        onReconnecting: () => logger.warn('feishu: long connection lost, reconnecting'),
-        onReconnected: () => logger.info('feishu: long connection re-established'),
-      });
-      void wsClient.start({ eventDispatcher: dispatcher });
+      openLongConnection(() => void settle(resolve), (err) => settle(() => reject(err)));
     });
   }
 
@@ -296,14 +356,24 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
         throw new Error(`Feishu API unreachable at ${config.domain} (${describe(err)}): ${hint}`);
       }
       if (config.mode === 'ws') await connectLongConnection();
+      else report.connection('feishu', true);
+      started = true;
     },
     async stop() {
       stopped = true;
+      clearTimeout(restartTimer);
+      report.connection('feishu', false);
       // force: a polite close waits up to 30 s for Feishu's close frame and keeps the process alive.
       wsClient?.close({ force: true });
       wsClient = undefined;
       await Promise.race([idle(), sleep(5000)]);
     },
     idle,
+    notReady() {
+      if (stopped) return 'stopped';
+      if (!started) return 'starting';
+      if (config.mode === 'ws' && !wsUp) return 'long connection down, reconnecting';
+      return undefined;
+    },
   };
 }

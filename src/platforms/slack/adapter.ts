@@ -4,20 +4,22 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isValidSlackRequest, LogLevel, webApi,
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, isValidSlackRequest, LogLevel, SocketModeReceiver, webApi,
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import type { Answer, Lang } from '../../core/types.js';
 import { ConfigError, type SlackConfig } from '../../infra/config.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
-import type { Route } from '../../infra/http-server.js';
+import { MAX_BODY_BYTES, refuse, type Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
   renderSlackAnswer, renderSlackFailure, renderSlackHome, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
-import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { screenSignedBody } from './screen.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -26,6 +28,7 @@ type WebClient = webApi.WebClient;
 
 export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): PlatformAdapter {
   const log = deps.logger;
+  const report = reporterOf(deps);
   const logger = toBoltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -37,8 +40,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   if (config.mode === 'socket' && !config.appToken) throw new ConfigError('SLACK_APP_TOKEN is missing: Socket Mode needs it');
   // Our own HTTPReceiver, never started: its requestListener is mounted on the app's shared server.
   const receiver = config.mode === 'http'
-    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger })
+    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES })
     : undefined;
+  // Socket Mode's receiver is built here rather than by Bolt so its client's connection state is
+  // visible: /readyz reports the socket down while the client reconnects.
+  const socket = receiver ? undefined : new SocketModeReceiver({
+    appToken: config.appToken ?? '', logger, installerOptions: { clientOptions },
+  });
   const app = new App({
     token: config.botToken,
     logger,
@@ -48,17 +56,35 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     // auth.test then runs in start(), where a bad token rejects cleanly instead of surfacing later as an
     // unhandled rejection from the constructor.
     deferInitialization: true,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver: receiver ?? socket,
   });
+  let connected = false;
+  if (socket) {
+    const up = (isUp: boolean, why: string) => {
+      if (isUp === connected) return;
+      connected = isUp;
+      report.connection('slack', isUp);
+      if (isUp) log.info('slack: Socket Mode connected');
+      else log.warn(`slack: Socket Mode connection lost (${why}), reconnecting`);
+    };
+    socket.client.on('connected', () => up(true, 'connected'));
+    // The client notices a dead socket by its ping timeouts (to and from Slack) and closes it.
+    socket.client.on('close', () => { if (started && !stopping) up(false, 'socket closed'); });
+    socket.client.on('reconnecting', () => { if (!stopping) up(false, 'reconnecting'); });
+  }
 
-  const ask = (text: string, userId?: string): Answer | undefined => {
+  const ask = (text: string, userId: string | undefined, ev: EventReport): Answer | undefined => {
+    ev.note({ text });
     try {
-      return deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
+      const answer = deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
+      ev.note({ intent: answer.intent });
+      return answer;
     } catch (err) {
-      log.error('slack: core handler failed:', err);
+      log.error({ req: ev.id }, 'slack: core handler failed:', err);
       return undefined;
     }
   };
+  const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
 
@@ -68,10 +94,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       await send();
       return true;
     } catch (err) {
+      report.apiError('slack', what.split(' ')[0]!, false);
       log.error(`slack: ${what} failed:`, describe(err));
       return false;
     }
   };
+  /** The outcome of an event whose answer is a send: answered when it went out. */
+  const sent = (ev: EventReport, ok: boolean | undefined) => ev.done(ok ? 'answered' : 'failed');
 
   /**
    * Bolt passes retries (X-Slack-Retry-Num, Socket Mode retry_attempt) to listeners as new events.
@@ -92,7 +121,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     return ['zh', 'en'];
   };
 
-  const publishOverview = async (client: WebClient, user: string, langs?: Lang[]): Promise<void> => {
+  const publishOverview = async (client: WebClient, user: string, langs?: Lang[]): Promise<boolean> => {
     const answers: Answer[] = [];
     for (const lang of langs ?? (await viewerLangs(client, user))) {
       try {
@@ -102,63 +131,67 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       }
     }
     const view = answers.length > 0 ? renderSlackHome(answers) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-    await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
+    return attempt('views.publish', () => client.views.publish({ user_id: user, view }));
   };
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = (text: string, userId?: string) =>
-    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId), { share: text.trim() || 'help' }) });
+  const slashAck = (text: string, userId: string | undefined, ev: EventReport) =>
+    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId, ev), { share: text.trim() || 'help' }) });
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
-    await ack(slashAck(command.text, command.user_id));
+    const ev = begin('command');
+    await ack(slashAck(command.text, command.user_id, ev));
+    ev.done('answered');
   });
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text, event.user));
-    await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message }));
+    const ev = begin('mention', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
+    const message = render(ask(event.text, event.user, ev));
+    sent(ev, await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message })));
   });
 
   app.event('message', async ({ event, body, client }) => {
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text ?? '', event.user));
-    await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message }));
+    const ev = begin('dm', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
+    const message = render(ask(event.text ?? '', event.user, ev));
+    sent(ev, await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message })));
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {
     if (event.tab === 'messages') return; // older payloads have no tab: treat them as Home
-    if (!(await firstDelivery(`event:${body.event_id}`))) return;
-    await publishOverview(client, event.user);
+    const ev = begin('home', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`))) return ev.done('duplicate');
+    sent(ev, await publishOverview(client, event.user));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_PREFIX}`) },
     async ({ ack, body, action, client, respond }) => {
       await ack();
+      const ev = begin('action', action.action_id);
       const value = action.value ?? '';
       const user = body.user.id;
       if (action.action_id === HOME_ACTION_ID) {
-        return publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']);
+        return sent(ev, await publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
-      const answer = ask(value, user);
+      const answer = ask(value, user, ev);
       if (action.action_id === SHARE_ACTION_ID) {
-        if (!answer) return; // never broadcast an apology; the private card stays as it was
+        if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
         const shared = await attempt('share (response_url)', () => respond({ response_type: 'in_channel', replace_original: false, ...render(answer) }));
         if (shared) await attempt('delete ephemeral (response_url)', () => respond({ delete_original: true }));
-        return;
+        return sent(ev, shared);
       }
       if (body.view?.type === 'home') {
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-        await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
-        return;
+        return sent(ev, await attempt('views.publish', () => client.views.publish({ user_id: user, view })));
       }
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        await attempt('update ephemeral (response_url)', () => respond({ replace_original: true, ...render(answer, { share: value }) }));
-        return;
+        return sent(ev, await attempt('update ephemeral (response_url)', () => respond({ replace_original: true, ...render(answer, { share: value }) })));
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
@@ -166,7 +199,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       const channel = body.channel?.id ?? body.container.channel_id;
       const ts = body.message?.ts ?? body.container.message_ts;
       const updated = channel && ts && (await attempt('chat.update', () => client.chat.update({ channel, ts, ...message })));
-      if (!updated) await attempt('update (response_url)', () => respond({ replace_original: true, ...message }));
+      sent(ev, updated || (await attempt('update (response_url)', () => respond({ replace_original: true, ...message }))));
     });
 
   app.error(async (error) => {
@@ -185,20 +218,28 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   };
 
   /**
-   * The one hot request, a correctly signed `/iiot`, is answered here with Bolt's own body buffering
-   * and signature check, but without Bolt's dispatch through every listener's middleware: that
-   * dispatch is most of Bolt's per-request cost (`npm run bench`). Everything else, an `/iiot` whose
-   * signature fails included, goes to Bolt, which reuses the buffered body and verifies it itself.
+   * Every POST is buffered and its signature checked here, with Bolt's own functions, before Bolt
+   * sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
+   * JSON) is refused at once with a 400: Bolt would crash on `null` (an unhandled rejection) and
+   * hold the others 3 s for a 404. The one hot request, a signed `/iiot`, is answered here too,
+   * without Bolt's dispatch through every listener's middleware: that dispatch is most of Bolt's
+   * per-request cost (`npm run bench`). Everything else goes to Bolt, which reuses the buffered body
+   * and verifies it itself (an unsigned request gets its 401 there).
    */
-  const fastSlashCommand = async (req: IncomingMessage, res: ServerResponse) => {
+  const screen = async (req: IncomingMessage, res: ServerResponse) => {
     let buffered;
     try {
-      buffered = await boltHttp.bufferIncomingMessage(req, boltHttp.defaultBodyLimit);
-    } catch {
-      return void res.writeHead(413).end();
+      buffered = await boltHttp.bufferIncomingMessage(req, MAX_BODY_BYTES);
+    } catch (err) {
+      if (isRawBodyError(err) && (err as { statusCode?: number }).statusCode === 413) {
+        report.rejected('slack', 413, 'body too large');
+        return refuse(res, 413);
+      }
+      log.info({ platform: 'slack' }, `request aborted by the client: ${(err as Error).message}`);
+      return void res.destroy();
     }
     const body = buffered.rawBody.toString();
-    const signed = req.headers['content-type'] === 'application/x-www-form-urlencoded' && isValidSlackRequest({
+    const signed = isValidSlackRequest({
       signingSecret: config.signingSecret ?? '',
       body,
       headers: {
@@ -206,23 +247,35 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
         'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
       },
     });
-    const form = signed ? new URLSearchParams(body) : undefined;
+    if (!signed) return toBolt(buffered, res);
+    const screened = screenSignedBody(req.headers['content-type'], body);
+    if (!screened.ok) {
+      report.rejected('slack', screened.status, screened.reason);
+      return refuse(res, screened.status);
+    }
+    const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
-    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined));
+    const ev = begin('command');
+    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev));
+    ev.done('answered');
   };
 
-  let ready = false;
+  let started = false;
+  let stopping = false;
   const routes: Route[] = receiver
     ? [{
       path: SLACK_EVENTS_PATH,
       listener: (req, res) => {
         // Until auth.test has run the app has no authorize function; Slack retries a 503.
-        if (!ready) return void res.writeHead(503, { 'retry-after': '1' }).end();
+        if (!started) return void res.writeHead(503, { 'retry-after': '1' }).end();
         if (req.method !== 'POST') return toBolt(req, res);
         // Bolt reads a form body only if the content type is exactly this; a client that adds
         // `; charset=utf-8` would otherwise get a 400 for a correctly signed request.
         if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) req.headers['content-type'] = 'application/x-www-form-urlencoded';
-        void fastSlashCommand(req, res);
+        void screen(req, res).catch((err: unknown) => {
+          log.error('slack: request failed:', err);
+          refuse(res, 500);
+        });
       },
     }]
     : [];
@@ -243,11 +296,19 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
           throw startError(err, 'SLACK_APP_TOKEN', config.apiUrl);
         }
       }
-      ready = true;
+      started = true;
+      if (receiver) report.connection('slack', true);
     },
     async stop() {
-      ready = false;
+      stopping = true;
+      started = false;
+      report.connection('slack', false);
       if (!receiver) await app.stop();
+    },
+    notReady() {
+      if (!started) return stopping ? 'stopped' : 'starting';
+      if (socket && !connected) return 'Socket Mode connection down, reconnecting';
+      return undefined;
     },
   };
 }
