@@ -48,6 +48,8 @@ export function declaredTooLarge(req: IncomingMessage, limit = MAX_BODY_BYTES): 
 export function startHttpServer(routes: Route[], port: number, host?: string, options: HttpServerOptions = {}): Promise<Server> {
   const byPath = new Map(routes.map((r) => [r.path, r.listener]));
   const { ops, logger } = options;
+  // Sockets whose request reached a route: an abort there is the route's to log, once.
+  const routed = new WeakSet<Socket>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const listener = byPath.get(path);
@@ -56,6 +58,8 @@ export function startHttpServer(routes: Route[], port: number, host?: string, op
         logger?.warn({ path, bytes: Number(req.headers['content-length']) }, 'request rejected: body too large');
         return refuse(res, 413);
       }
+      routed.add(req.socket);
+      res.once('close', () => routed.delete(req.socket));
       return listener(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 404);
@@ -84,7 +88,8 @@ export function startHttpServer(routes: Route[], port: number, host?: string, op
   // never reach a route: Node reports them here. One line each, and a 4xx when the socket still
   // takes one.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    const aborted = err.code === 'ECONNRESET' || !socket.writable;
+    const aborted = err.code === 'ECONNRESET' || err.code === 'HPE_INVALID_EOF_STATE' || !socket.writable;
+    if (aborted && routed.has(socket)) return void socket.destroy();
     logger?.[aborted ? 'info' : 'warn']({ code: err.code }, aborted ? 'request aborted by the client' : `malformed request refused: ${err.message}`);
     if (aborted) return void socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;

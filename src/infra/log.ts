@@ -34,10 +34,14 @@ export const REDACTED = '[redacted]';
 /** Token shapes masked even when not configured (a tenant token, a token pasted into a question). */
 const TOKEN_PATTERNS = /\b(?:xox[abeprs]|xapp)-[\w-]+|\b(?:Bearer|Basic)\s+[^\s"'\\]+|\b[tu]-g[\w-]{20,}/g;
 
-/** Masks every configured secret (as written and as JSON-escaped) and every token-shaped string. */
+/**
+ * Masks every configured secret and every token-shaped string. A secret is looked for as written,
+ * as `inspect` quotes it inside a logged object, and both of those JSON-escaped in the line.
+ */
 export function redactor(secrets: (string | undefined)[]): (line: string) => string {
+  const json = (s: string) => JSON.stringify(s).slice(1, -1);
   const needles = [...new Set(secrets.filter((s): s is string => !!s && s.length >= 4)
-    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
+    .flatMap((s) => [s, inspect(s).slice(1, -1)]).flatMap((s) => [s, json(s)]))]
     .sort((a, b) => b.length - a.length);
   return (line) => {
     let out = line;

@@ -68,6 +68,10 @@ export class FakeFeishu {
   appSecret?: string;
   /** When set, `/callback/ws/endpoint` refuses with this code (e.g. long connection not enabled). */
   wsEndpointCode?: number;
+  /** Ping interval (seconds) the fake's ClientConfig and pongs tell the client to use. */
+  pingIntervalSec = 120;
+  /** Connections that no longer answer pings (a half-open socket after a network sleep). */
+  private readonly silent = new WeakSet<WebSocket>();
   private readonly failures: Failure[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -175,7 +179,7 @@ export class FakeFeishu {
         msg: 'ok',
         data: {
           URL: `${ws}/ws?device_id=fake-device&service_id=7`,
-          ClientConfig: { PingInterval: 120, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 },
+          ClientConfig: { PingInterval: this.pingIntervalSec, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 },
         },
       }];
     }
@@ -228,7 +232,8 @@ export class FakeFeishu {
       this.wsFrames.push(frame);
       const type = frame.headers.find((h) => h.key === 'type')?.value;
       if (frame.method === 0 && type === 'ping') {
-        this.sendFrame(ws, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify({ PingInterval: 120, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 })) });
+        if (this.silent.has(ws)) return;
+        this.sendFrame(ws, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify({ PingInterval: this.pingIntervalSec, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 })) });
         return;
       }
       const id = frame.headers.find((h) => h.key === 'message_id')?.value;
@@ -275,6 +280,11 @@ export class FakeFeishu {
     const payload = await ack;
     const result = payload.data ? JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) : undefined;
     return { ...payload, ms: Date.now() - started, result };
+  }
+
+  /** The connections open now stop answering pings but stay open (new ones answer). */
+  silenceConnections(): void {
+    for (const ws of this.sockets) this.silent.add(ws);
   }
 
   /** Drops every long connection from the server side (as a Feishu restart would). */

@@ -118,6 +118,16 @@ export class FakeSlack {
     for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
   }
 
+  /** Number of Socket Mode connections open now. */
+  get socketCount(): number {
+    return this.sockets.length;
+  }
+
+  /** Drops every Socket Mode connection from the server side (a network drop, a Slack restart). */
+  dropSockets(): void {
+    for (const ws of this.sockets) ws.terminate();
+  }
+
   waitForSocket(): Promise<void> {
     return this.waitFor(() => (this.helloSent ? true : undefined), 'a Socket Mode connection').then(() => undefined);
   }

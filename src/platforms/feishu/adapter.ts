@@ -145,8 +145,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
         logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
         ev.done('failed');
       })
-      .finally(() => pending.delete(p));
+      .finally(() => {
+        pending.delete(p);
+        report.pendingReplies('feishu', pending.size);
+      });
     pending.add(p);
+    report.pendingReplies('feishu', pending.size);
   }
 
   async function idle(): Promise<void> {
