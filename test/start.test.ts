@@ -102,7 +102,7 @@ describe('iiot start with Slack (HTTP) and Feishu (webhook) on one port', () => 
     child!.kill('SIGTERM');
     const code = await new Promise((r) => child!.once('exit', (c) => r(c)));
     expect(code).toBe(0);
-  });
+  }, 30_000); // a process start-up: slow on a loaded machine
 });
 
 describe('iiot start on a port already in use', () => {
@@ -121,30 +121,31 @@ describe('iiot start on a port already in use', () => {
     } finally {
       busy.close();
     }
-  });
+  }, 30_000); // a process start-up: slow on a loaded machine
 });
 
 describe('iiot start with Slack credentials only', () => {
   it('connects in Socket Mode by default and answers a slash command over the socket', async () => {
-    const run = start({ SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: 'xapp-1-start', SLACK_API_URL: slack.apiUrl });
+    // No Slack route, but the operator endpoints (/healthz, /readyz, /metrics) still take PORT.
+    const run = start({ PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: 'xapp-1-start', SLACK_API_URL: slack.apiUrl });
     await slack.waitFor(() => slack.callsTo('apps.connections.open').find((c) => c.token === 'xapp-1-start'), 'apps.connections.open', 15_000)
       .catch((err) => { throw new Error(`${err}: ${run.output()}`); });
     await slack.waitForSocket();
     slack.sendEnvelope({ envelope_id: 'start-env-1', type: 'slash_commands', accepts_response_payload: true, payload: slashCommand('GANSU', slack.responseUrl('start-sock')) });
     const ack = await slack.waitForAck('start-env-1');
     expect(JSON.stringify(ack.payload.blocks)).toContain('Getting Started');
-  });
+  }, 30_000); // a process start-up: slow on a loaded machine
 });
 
 describe('iiot start with Feishu credentials only', () => {
   it('opens the long connection by default and replies to a pushed event', async () => {
-    const run = start({ FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret, FEISHU_DOMAIN: feishu.origin });
+    const run = start({ PORT: String(await freePort()), FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret, FEISHU_DOMAIN: feishu.origin });
     await waitFor(() => (feishu.connections > 0 ? true : undefined), 15_000).catch(() => { throw new Error(`no long connection: ${run.output()}`); });
     const event = messageEvent({ appId: FEISHU.appId, token: '', chatType: 'p2p', text: '後發追趕有哪些省？' });
     expect((await feishu.pushEvent(event)).code).toBe(200);
     const reply = await waitFor(() => feishu.delivered.find((d) => d.target === event.event.message.message_id));
     expect(cardText(reply.card)).toContain('山西、河北、内蒙古');
-  });
+  }, 30_000); // a process start-up: slow on a loaded machine
 });
 
 async function waitFor<T>(pick: () => T | undefined, timeoutMs = 5000): Promise<T> {
