@@ -37,6 +37,11 @@ export class FakeSlack {
   /** Locale users.info reports per user id; absent means Slack gives none. */
   readonly locales = new Map<string, string>();
   private readonly failures = new Map<string, string>();
+  /** Methods that answer HTTP 429 (with Retry-After) to their next N calls. */
+  private readonly limits = new Map<string, number>();
+  retryAfterSec = 1;
+  /** Calls answered with 429 so far. */
+  rateLimitedCalls = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private sockets: WebSocket[] = [];
@@ -49,6 +54,10 @@ export class FakeSlack {
     const server = createServer();
     const fake = new FakeSlack(server);
     server.on('request', (req, res) => {
+      if (fake.rateLimited(req)) {
+        req.resume();
+        return void res.writeHead(429, { 'retry-after': String(fake.retryAfterSec) }).end('{"ok":false,"error":"ratelimited"}');
+      }
       fake.onRequest(req).then(
         (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
         (err) => res.writeHead(500).end(String(err)),
@@ -84,6 +93,21 @@ export class FakeSlack {
 
   clearFailures(): void {
     this.failures.clear();
+    this.limits.clear();
+  }
+
+  /** Makes the next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfterSec`. */
+  rateLimit(method: string, times = 1): void {
+    this.limits.set(method, (this.limits.get(method) ?? 0) + times);
+  }
+
+  private rateLimited(req: IncomingMessage): boolean {
+    const method = (req.url ?? '').split('?')[0]!.replace(/^\/api\//, '');
+    const left = this.limits.get(method) ?? 0;
+    if (left <= 0) return false;
+    this.limits.set(method, left - 1);
+    this.rateLimitedCalls++;
+    return true;
   }
 
   callsTo(method: string): ApiCall[] {

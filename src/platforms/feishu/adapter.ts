@@ -67,9 +67,11 @@ const MESSAGE_IMAGE_MS = 10_000;
 function sdkLogger(logger: Logger): Lark.Logger {
   const brief = (m: unknown): unknown => {
     if (m instanceof Error) return m.message;
+    if (Array.isArray(m)) return m.map(brief).join(' ');
     if (m && typeof m === 'object') {
+      // An axios error as a plain object: its message and the API's answer, never its config (the request).
       const e = m as { message?: string; response?: { status?: number; data?: unknown } };
-      const text = e.message !== undefined && e.response ? `${e.message} ${JSON.stringify(e.response.data ?? '')}` : JSON.stringify(m);
+      const text = e.message !== undefined ? `${e.message}${e.response ? ` ${JSON.stringify(e.response.data ?? '')}` : ''}` : JSON.stringify(m);
       return text.length > 300 ? `${text.slice(0, 300)}…` : text;
     }
     return m;
