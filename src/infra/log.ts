@@ -73,7 +73,7 @@ export function createLogger(level: LogLevel = 'info', name = 'iiot', options: L
   const pretty = options.pretty ?? (!options.destination && process.stderr.isTTY === true);
   const destination = options.destination ?? (pretty
     // pino-pretty is loaded only for a terminal; as a stream (not a transport) it needs no worker thread.
-    ? createRequire(import.meta.url)('pino-pretty')({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' })
+    ? createRequire(import.meta.url)('pino-pretty')({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name', singleLine: true })
     : pino.destination({ dest: 2, sync: true }));
   const p = pino({
     name,

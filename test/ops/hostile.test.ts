@@ -89,8 +89,9 @@ describe('Slack: correctly signed bodies Bolt cannot take', () => {
     });
   }
 
-  it('still leaves unsigned requests to Bolt: 401', async () => {
+  it('refuses an unsigned body with 401 and one line, before looking at it', async () => {
     expect((await slack.post('null', 'application/json', { signature: 'v0=forged' })).status).toBe(401);
+    expect(newLines().filter((l) => l.msg === 'request rejected')).toEqual([expect.objectContaining({ platform: 'slack', status: 401, reason: expect.stringMatching(/signature mismatch/) })]);
     await stillServing();
   });
 });
