@@ -110,11 +110,15 @@ async function main(): Promise<number> {
   const replicas: Replica[] = [];
   try {
     for (let i = 0; i < replicaCount; i++) replicas.push(await startReplica(slack, feishu));
-    const rss = async () => Promise.all(replicas.map(async (r) => metric(await metrics(r), 'iiot_process_resident_memory_bytes')));
+    /** Resident memory and heap in use, per replica. */
+    const rss = async () => Promise.all(replicas.map(async (r) => {
+      const page = await metrics(r);
+      return { rss: metric(page, 'iiot_process_resident_memory_bytes'), heap: metric(page, 'iiot_nodejs_heap_size_used_bytes') };
+    }));
     const rssStart = await rss();
     // Memory grows while code is compiled and the heap finds its size: growth counts from the end of
     // the first third of the run.
-    let rssWarm: number[] = rssStart;
+    let rssWarm = rssStart;
 
     const counts = { requests: 0, slashAnswered: 0, expectedReplies: 0, duplicatesSent: 0, garbage: 0, garbageRefused: 0, faults: 0, httpErrors: 0, transportErrors: 0 };
     const problems: string[] = [];
@@ -173,19 +177,21 @@ async function main(): Promise<number> {
         if (kind === 3) return request('feishu decrypted null', () => deliver(feishuUrl(r), undefined, { encryptKey: FEISHU.key, rawBody: JSON.stringify({ encrypt: encrypt(FEISHU.key, 'null') }) }), '4xx');
         return request('feishu malformed', () => deliver(feishuUrl(r), undefined, { encryptKey: FEISHU.key, rawBody: '{"encrypt":' }), '4xx');
       }
-      if (roll === 9) {
-        counts.faults++;
-        if (i % 3 === 0) slack.rateLimit('chat.postMessage');
-        else if (i % 3 === 1) feishu.fail(/\/reply$/, 503, { code: 99991663, msg: 'soak: unavailable' }, 1);
-        else feishu.fail(/\/reply$/, 429, { code: 99991400, msg: 'soak: rate limited' }, 1);
-      }
+      // An API fault on this delivery's reply (i % 5 === 4: a Feishu message), or a Slack 429 for
+      // whichever reply comes next (Slack limits the whole app). Each is transient: a bot that retries
+      // as it should still answers.
+      const fault = roll === 9 ? (['slack 429', 'feishu 503', 'feishu 429'] as const)[i % 3]! : undefined;
+      if (fault) counts.faults++;
+      if (fault === 'slack 429') slack.rateLimit('chat.postMessage');
       switch (i % 5) {
         case 0: {
-          const res = await slackSender(r).command(slashCommand(q, slack.responseUrl(`soak-${i}`)));
-          counts.requests++;
-          if (res.status === 200 && Array.isArray(res.json().blocks)) counts.slashAnswered++;
-          else { counts.httpErrors++; problems.push(`slash command: HTTP ${res.status}`); }
-          return;
+          // The card rides in the ack: a 200 without blocks is an error too.
+          return request('slash command', async () => {
+            const res = await slackSender(r).command(slashCommand(q, slack.responseUrl(`soak-${i}`)));
+            const answered = res.status === 200 && Array.isArray(res.json().blocks);
+            if (answered) counts.slashAnswered++;
+            return { status: answered || res.status !== 200 ? res.status : 500 };
+          }, 'ok');
         }
         case 1:
         case 2: {
@@ -205,7 +211,10 @@ async function main(): Promise<number> {
             ? messageEvent({ appId: FEISHU.appId, token: FEISHU.token, chatType: 'group', text: `@_user_1 ${q}`, mentions: [MENTION] })
             : messageEvent({ appId: FEISHU.appId, token: FEISHU.token, chatType: 'p2p', text: q });
           counts.expectedReplies++;
-          feishuTargets.add(ev.event.message.message_id);
+          const id = ev.event.message.message_id;
+          feishuTargets.add(id);
+          if (fault === 'feishu 503') feishu.fail(new RegExp(`/messages/${id}/reply$`), 503, { code: 99991663, msg: 'soak: unavailable' }, 1);
+          if (fault === 'feishu 429') feishu.fail(new RegExp(`/messages/${id}/reply$`), 429, { code: 99991400, msg: 'soak: rate limited' }, 1);
           sentFeishu.push(ev);
           return request('feishu event', () => deliver(feishuUrl(r), ev, { encryptKey: FEISHU.key }), 'ok');
         }
@@ -220,7 +229,10 @@ async function main(): Promise<number> {
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
-      inFlight.push(fire(i));
+      inFlight.push(fire(i).catch((err: unknown) => {
+        counts.transportErrors++;
+        problems.push(`delivery ${i}: ${(err as Error).message}`);
+      }));
       if (i === Math.floor(total / 3)) rssWarm = await rss();
     }
     await Promise.all(inFlight);
@@ -242,7 +254,7 @@ async function main(): Promise<number> {
     if (extraReplies > 0) problems.push(`${extraReplies} extra replies (a duplicate answered twice)`);
 
     const pages = await Promise.all(replicas.map(metrics));
-    const rssEnd = pages.map((p) => metric(p, 'iiot_process_resident_memory_bytes'));
+    const rssEnd = pages.map((p) => ({ rss: metric(p, 'iiot_process_resident_memory_bytes'), heap: metric(p, 'iiot_nodejs_heap_size_used_bytes') }));
     const sum = (name: string) => pages.reduce((n, p) => n + metric(p, name), 0);
     const exited = replicas.filter((r) => r.exited !== undefined);
     if (exited.length > 0) problems.push(`${exited.length} replica(s) exited`);
@@ -262,8 +274,11 @@ async function main(): Promise<number> {
       ['errors (must be 0)', n(errors)],
     ]));
     process.stdout.write('\n');
-    process.stdout.write(table('Resident memory per replica', ['replica', 'at start', 'after a third', 'at end', 'growth since a third'], replicas.map((_, k) => [
-      String(k + 1), mb(rssStart[k]!), mb(rssWarm[k]!), mb(rssEnd[k]!), `${(((rssEnd[k]! - rssWarm[k]!) / rssWarm[k]!) * 100).toFixed(1)}%`,
+    const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)}%`;
+    process.stdout.write(table('Memory per replica: resident (heap in use)', ['replica', 'at start', 'after a third', 'at end', 'growth since a third'], replicas.map((_, k) => [
+      String(k + 1),
+      ...[rssStart[k]!, rssWarm[k]!, rssEnd[k]!].map((m) => `${mb(m.rss)} (${mb(m.heap)})`),
+      `${growth(rssWarm[k]!.rss, rssEnd[k]!.rss)} (${growth(rssWarm[k]!.heap, rssEnd[k]!.heap)})`,
     ])));
     const lines = new Map<string, number>();
     for (const r of replicas) for (const [k, v] of r.lines) lines.set(k, (lines.get(k) ?? 0) + v);

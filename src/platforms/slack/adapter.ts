@@ -94,7 +94,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       await send();
       return true;
     } catch (err) {
-      report.apiError('slack', what.split(' ')[0]!, false);
+      report.apiError('slack', what.includes('response_url') ? 'response_url' : what, false);
       log.error(`slack: ${what} failed:`, describe(err));
       return false;
     }
