@@ -125,6 +125,19 @@ describe('Feishu: bodies node-sdk would throw on or mis-answer', () => {
     });
   }
 
+  it('acks envelopes whose event lacks its fields, answers nothing, and logs them as ignored', async () => {
+    const sent = feishuApi.delivered.length;
+    for (const [type, event] of [['im.message.receive_v1', {}], ['im.message.receive_v1', { message: { chat_type: 'p2p' } }], ['application.bot.menu_v6', {}], ['card.action.trigger', {}]] as const) {
+      const res = await encrypted(JSON.stringify({ schema: '2.0', header: header({ event_type: type, event_id: `ev_${Math.random()}` }), event }));
+      expect(res.status, type).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(feishuApi.delivered.length).toBe(sent);
+    expect(newLines().filter((l) => l.msg === 'event').map((l) => [l.kind, l.outcome])).toEqual(expect.arrayContaining([['dm', 'ignored'], ['menu', 'ignored']]));
+    expect(newLines().filter((l) => l.level === 'error')).toEqual([]);
+    await stillServing();
+  });
+
   it('still answers a real mention after all that', async () => {
     const ev = messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'group', text: '@_user_1 湖北', mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }] });
     expect((await deliver(url(), ev, { encryptKey: KEY })).status).toBe(200);
