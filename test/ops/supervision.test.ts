@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function until<T>(what: string, pick: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, pick: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await pick();
@@ -61,19 +61,20 @@ describe('Slack Socket Mode', () => {
     expect(log.lines().some((l) => l.msg === 'slack: Socket Mode connected')).toBe(true);
     slack.sendEnvelope({ envelope_id: 'sup-1', type: 'slash_commands', accepts_response_payload: true, payload: slashCommand('湖北', slack.responseUrl('sup')) });
     expect(JSON.stringify((await slack.waitForAck('sup-1')).payload.blocks)).toContain('湖北');
-  }, 40_000);
+  }, 60_000);
 });
 
 describe('Feishu long connection', () => {
   async function connect(appId: string) {
     const feishu = await FakeFeishu.start();
     cleanup.push(() => feishu.close());
-    feishu.pingIntervalSec = 1;
+    feishu.pingIntervalSec = 3;
     const log = jsonLogger('info');
     const adapter: FeishuAdapter = createFeishuAdapter(
       { mode: 'ws', appId, appSecret: 'sup-secret', domain: feishu.origin },
       { handle, overview, store: new MemoryStore(), logger: log.logger },
-      { pingTimeoutSec: 1, restartDelayMs: 300 },
+      // Pings every 3 s, a 2 s watchdog (it must be shorter than the interval: each ping re-arms it).
+      { pingTimeoutSec: 2, restartDelayMs: 300 },
     );
     await adapter.start();
     cleanup.push(() => adapter.stop());
@@ -89,18 +90,20 @@ describe('Feishu long connection', () => {
     expect(feishu.delivered.map((d) => d.target)).toContain(ev.event.message.message_id);
   }
 
-  it('replaces a connection that stops answering pings (ping timeout), down while it does', async () => {
+  it('notices a connection that stops answering pings (ping timeout), logs it, and replaces it', async () => {
     const appId = 'cli_a1b2c3d4e5f6e001';
     const { feishu, adapter, log } = await connect(appId);
     const endpointCalls = feishu.callsTo(/\/callback\/ws\/endpoint$/).length;
     feishu.silenceConnections();
-    await until('the drop to be noticed', () => adapter.notReady());
-    expect(adapter.notReady()).toBe('long connection down, reconnecting');
-    expect(log.lines().filter((l) => l.msg === 'feishu: long connection lost, reconnecting')).toHaveLength(1);
+    // Noticed and logged. The reconnect follows at once, so the time it is down is too short to
+    // catch with /readyz here; the next test holds the connection down.
+    await until('the drop to be noticed', () => log.lines().find((l) => l.msg === 'feishu: long connection lost, reconnecting'));
+    // The new connection pings rarely, so a loaded test machine cannot trip the watchdog again.
+    feishu.pingIntervalSec = 120;
     await answersAgain(feishu, adapter, appId);
     expect(feishu.callsTo(/\/callback\/ws\/endpoint$/).length).toBeGreaterThan(endpointCalls);
     expect(log.lines().some((l) => l.msg === 'feishu: long connection re-established')).toBe(true);
-  }, 40_000);
+  }, 60_000);
 
   it('opens a new client when WSClient gives up reconnecting, and logs why', async () => {
     const appId = 'cli_a1b2c3d4e5f6e002';
@@ -108,8 +111,10 @@ describe('Feishu long connection', () => {
     feishu.wsEndpointCode = 403; // refused: WSClient stops trying
     feishu.dropConnections();
     await until('WSClient to give up', () => log.lines().find((l) => /long connection gave up/.test(l.msg)));
+    // Down, and staying down while Feishu refuses: not ready.
     expect(adapter.notReady()).toBe('long connection down, reconnecting');
+    expect(log.lines().filter((l) => l.msg === 'feishu: long connection lost, reconnecting')).toHaveLength(1);
     feishu.wsEndpointCode = undefined;
     await answersAgain(feishu, adapter, appId);
-  }, 40_000);
+  }, 60_000);
 });

@@ -308,7 +308,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       // Set explicitly: it has ended up undefined when omitted, and the client then stays down.
       autoReconnect: true,
       handshakeTimeoutMs: 10_000,
-      // Without a watchdog a socket that died during a network sleep is never noticed.
+      // Without a watchdog a socket that died during a network sleep is never noticed. Each ping
+      // re-arms it, so it must be shorter than Feishu's ping interval (120 s).
       wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
       onReady: () => {
         connection(true, () => onUp ? undefined : logger.info('feishu: long connection re-established'));
