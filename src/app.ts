@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { handle, overview } from './core/handle.js';
 import { ConfigError, type Config } from './infra/config.js';
-import { MemoryStore, type Store } from './infra/store.js';
+import { openStore, type Store } from './infra/store.js';
 import { startHttpServer, type Route } from './infra/http-server.js';
 import { createLogger, type Logger } from './infra/log.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
@@ -15,6 +15,7 @@ export interface RunningBot {
 
 export interface StartOptions {
   logger?: Logger;
+  /** A store the caller owns (and closes); without it the bot opens one from `config.redis` and closes it on stop. */
   store?: Store;
   /** Interface to listen on; tests use 127.0.0.1. */
   host?: string;
@@ -23,7 +24,8 @@ export interface StartOptions {
 /** Starts every platform that has credentials in `config`, sharing one handler and one HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const deps: AdapterDeps = { handle, overview, store: options.store ?? new MemoryStore(), logger };
+  const ownStore = options.store ? undefined : await openStore(config.redis, logger);
+  const deps: AdapterDeps = { handle, overview, store: options.store ?? ownStore!, logger };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
   if (config.slack) {
@@ -39,6 +41,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const stop = async () => {
     await Promise.allSettled(adapters.map((a) => a.stop()));
     if (server) await new Promise((r) => server!.close(() => r(undefined)));
+    await ownStore?.close?.();
   };
   try {
     await Promise.all(adapters.map((a) => a.start()));

@@ -22,10 +22,19 @@ export interface FeishuConfig {
   domain: string;
 }
 
+export interface RedisConfig {
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: string;
+  /** Prepended to every key, so several bots can share one Redis (replicas of one bot share theirs). */
+  keyPrefix: string;
+}
+
 export interface Config {
   port: number;
   slack?: SlackConfig;
   feishu?: FeishuConfig;
+  /** Shared state across replicas; absent means the in-memory store. */
+  redis?: RedisConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -80,9 +89,19 @@ function feishuConfig(env: Env): FeishuConfig | undefined {
   return { mode, appId, appSecret, encryptKey, verificationToken, domain };
 }
 
+function redisConfig(env: Env): RedisConfig | undefined {
+  if (!env.REDIS_URL) return undefined;
+  // The message never repeats the value: it may carry a password.
+  const url = check('REDIS_URL', z.string().url().refine((u) => /^rediss?:\/\/[^/]/.test(u)), env.REDIS_URL,
+    'a URL such as redis://127.0.0.1:6379/0, or rediss:// for TLS');
+  const keyPrefix = check('REDIS_PREFIX', z.string().regex(/^[\w.:-]{1,64}$/), env.REDIS_PREFIX ?? 'iiot:',
+    'up to 64 letters, digits or . _ : - (one prefix per bot; its replicas share it)');
+  return { url, keyPrefix };
+}
+
 /** Reads the environment into a typed config; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
-  return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env) };
+  return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
 }
