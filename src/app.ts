@@ -10,6 +10,8 @@ export interface RunningBot {
   adapters: PlatformAdapter[];
   /** The shared HTTP server, when a platform runs in HTTP mode (always serves /healthz). */
   server?: Server;
+  /** Shared state (its `ready()` says whether Redis is reachable, when configured). */
+  store: Store;
   stop(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     throw err;
   }
   for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${(server!.address() as { port: number }).port}` : ''}`);
-  return { adapters, server, stop };
+  return { adapters, server, store: deps.store, stop };
 }
 
 async function listen(routes: Route[], port: number, host?: string): Promise<Server> {
