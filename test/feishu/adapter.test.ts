@@ -36,14 +36,17 @@ function handleWithImage(inbound: Inbound): Answer {
   seen.push(inbound);
   const answer = handle(inbound);
   if (inbound.text.includes('chart')) return { ...answer, card: { ...answer.card, image: { url: imageUrl, alt: 'tier map' } } };
+  if (inbound.text.includes('map')) return { ...answer, card: { ...answer.card, image: { url: `${imageUrl}?map`, alt: 'map' } } };
   if (inbound.text.includes('broken')) return { ...answer, card: { ...answer.card, image: { url: `${fake.origin}/static/missing.png`, alt: 'x' } } };
   return answer;
 }
 
+let config: FeishuConfig;
+
 beforeAll(async () => {
   fake = await FakeFeishu.start();
   imageUrl = `${fake.origin}/static/chart.png`;
-  const config: FeishuConfig = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
+  config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
   const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
   adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, store: flakyDedup, logger }, { retryDelayMs: 10 });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
@@ -99,6 +102,24 @@ describe('card images', () => {
     const res = await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'chart' } }));
     expect(res.body.card.data.body.elements).toContainEqual(expect.objectContaining({ tag: 'img' }));
     expect(res.ms).toBeLessThan(3000);
+  });
+
+  it('shares an uploaded image key with another replica through the store', async () => {
+    const replica = createFeishuAdapter(config, { handle: handleWithImage, overview, store: dedup, logger }, { retryDelayMs: 10 });
+    const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
+    try {
+      await replica.start();
+      await post(p2p('map please'));
+      await adapter.idle();
+      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('map again'), { encryptKey: ENCRYPT_KEY });
+      await replica.idle();
+      expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
+      const keys = fake.delivered.map((d) => d.card.body.elements.find((e: any) => e.tag === 'img')?.img_key);
+      expect(keys).toEqual([expect.stringMatching(/^img_v3_fake_/), keys[0]]);
+    } finally {
+      await replica.stop();
+      await new Promise((r) => replicaServer.close(r));
+    }
   });
 
   it('sends the card without the image when the image cannot be had', async () => {

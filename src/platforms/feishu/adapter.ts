@@ -114,7 +114,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
       return r?.image_key;
     },
-  }, logger);
+  }, logger, deps.store);
 
   // ---- bot identity: a group message is answered only if it mentions this open_id ----
   let botOpenIdPromise: Promise<string> | undefined;
