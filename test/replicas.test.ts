@@ -58,7 +58,7 @@ async function startReplica(redisUrl: string): Promise<Replica> {
 beforeAll(async () => {
   [redis, slackApi, feishuApi] = await Promise.all([RedisServer.start(), FakeSlack.start(), FakeFeishu.start()]);
   replicas.push(await startReplica(redis.url), await startReplica(redis.url));
-});
+}, 30_000);
 
 afterAll(async () => {
   await Promise.allSettled(replicas.map((r) => r.bot.stop()));
@@ -185,5 +185,5 @@ describe('a replica whose Redis is down', () => {
       await replica.bot.stop();
       await late?.close();
     }
-  });
+  }, 30_000);
 });

@@ -18,12 +18,16 @@ export interface RedisStoreOptions {
   timeoutMs?: number;
 }
 
+/** After a failed command on an open connection (a hung Redis), memory alone answers this long. */
+const COOL_DOWN_MS = 5000;
+
 export class RedisStore implements Store {
   private readonly client: Redis;
   /** This replica's own memory: used while Redis is down, and remembers what was claimed meanwhile. */
   private readonly local = new MemoryStore();
   private degraded = false;
   private closing = false;
+  private skipUntil = 0;
 
   private constructor(config: RedisConfig, private readonly logger: Logger, timeoutMs: number) {
     this.client = new Redis(config.url, {
@@ -68,15 +72,16 @@ export class RedisStore implements Store {
     await this.attempt(async () => { await this.client.set(key, value, 'PX', ttlMs); }, () => this.local.set(key, value, ttlMs));
   }
 
+  /** Connected and answering (false while a hung Redis is being waited out). */
   ready(): boolean {
-    return this.client.status === 'ready' && !this.closing;
+    return this.connected() && !this.degraded;
   }
 
   /** Quits politely when connected (bounded by the command timeout), then drops the socket. */
   async close(): Promise<void> {
     this.closing = true;
     try {
-      if (this.ready()) await this.client.quit();
+      if (this.connected()) await this.client.quit();
     } catch {
       // Closing anyway.
     } finally {
@@ -84,17 +89,23 @@ export class RedisStore implements Store {
     }
   }
 
+  private connected(): boolean {
+    return this.client.status === 'ready' && !this.closing;
+  }
+
   private async attempt<T>(viaRedis: () => Promise<T>, viaMemory: () => Promise<T>): Promise<T> {
-    if (this.ready()) {
+    if (!this.connected()) {
+      this.fellBack(new Error('not connected'));
+    } else if (Date.now() >= this.skipUntil) {
       try {
         const result = await viaRedis();
         this.recovered();
         return result;
       } catch (err) {
+        // Connected but failing (timed out, or an error reply): don't make every event wait on it.
+        this.skipUntil = Date.now() + COOL_DOWN_MS;
         this.fellBack(err);
       }
-    } else {
-      this.fellBack(new Error('not connected'));
     }
     return viaMemory();
   }
@@ -107,6 +118,7 @@ export class RedisStore implements Store {
   }
 
   private recovered(): void {
+    this.skipUntil = 0;
     if (!this.degraded || this.closing) return;
     this.degraded = false;
     this.logger.info('redis: reachable again; deduplication and caches are shared again');
