@@ -124,6 +124,18 @@ describe('iiot start on a port already in use', () => {
   });
 });
 
+describe('iiot start with a malformed REDIS_URL', () => {
+  it('stops with one line naming REDIS_URL, without repeating it', async () => {
+    const run = start({
+      REDIS_URL: 'redis//:hunter2@redis.internal:6379', FEISHU_MODE: 'webhook', FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret,
+      FEISHU_ENCRYPT_KEY: FEISHU.key, FEISHU_VERIFICATION_TOKEN: FEISHU.token, FEISHU_DOMAIN: feishu.origin,
+    });
+    const code = await new Promise((r) => child!.once('exit', (c) => r(c)));
+    expect(code).toBe(1);
+    expect(run.output().trim()).toBe('iiot: REDIS_URL is not valid: a URL such as redis://127.0.0.1:6379/0, or rediss:// for TLS');
+  });
+});
+
 describe('iiot start with Slack credentials only', () => {
   it('connects in Socket Mode by default and answers a slash command over the socket', async () => {
     const run = start({ SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: 'xapp-1-start', SLACK_API_URL: slack.apiUrl });
