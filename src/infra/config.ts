@@ -94,7 +94,7 @@ function redisConfig(env: Env): RedisConfig | undefined {
   // The message never repeats the value: it may carry a password.
   const url = check('REDIS_URL', z.string().url().refine((u) => /^rediss?:\/\/[^/]/.test(u)), env.REDIS_URL,
     'a URL such as redis://127.0.0.1:6379/0, or rediss:// for TLS');
-  const keyPrefix = check('REDIS_PREFIX', z.string().regex(/^[\w.:-]{1,64}$/), env.REDIS_PREFIX ?? 'iiot:',
+  const keyPrefix = check('REDIS_PREFIX', z.string().regex(/^[\w.:-]{1,64}$/), env.REDIS_PREFIX || 'iiot:',
     'up to 64 letters, digits or . _ : - (one prefix per bot; its replicas share it)');
   return { url, keyPrefix };
 }
