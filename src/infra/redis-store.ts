@@ -42,7 +42,7 @@ export class RedisStore implements Store {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     this.client.on('error', (err) => this.fellBack(err));
-    this.client.on('close', () => this.fellBack(new Error('connection closed')));
+    this.client.on('close', () => this.fellBack(new Error('connection lost')));
     this.client.on('ready', () => this.recovered());
   }
 
