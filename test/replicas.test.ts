@@ -85,6 +85,14 @@ async function slackRepliesAfter(before: number, atLeast: number): Promise<numbe
   return slackApi.callsTo('chat.postMessage').length - before;
 }
 
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 async function feishuRepliesAfter(before: number): Promise<number> {
   await Promise.all(replicas.map((r) => r.idle()));
   return feishuApi.callsTo(/\/reply$/).length - before;
@@ -155,6 +163,29 @@ describe('two replicas on one Redis', () => {
   });
 });
 
+describe('replicas whose Redis goes away mid-run', () => {
+  it('keep answering, warn once each, and answer a shared delivery once again when Redis is back', async () => {
+    await redis.stop();
+    const slackBefore = slackApi.callsTo('chat.postMessage').length;
+    const feishuBefore = feishuApi.callsTo(/\/reply$/).length;
+    for (const r of replicas) {
+      for (let i = 0; i < 3; i++) await r.slack.event(eventEnvelope(mention(nextTs())));
+      for (let i = 0; i < 3; i++) await r.feishu(groupMessage());
+    }
+    expect(await slackRepliesAfter(slackBefore, 6)).toBe(6);
+    expect(await feishuRepliesAfter(feishuBefore)).toBe(6);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.text))
+      .toEqual([expect.stringMatching(/^redis: unreachable/), expect.stringMatching(/^redis: unreachable/)]);
+
+    await redis.resume();
+    await waitUntil(() => replicas.every((r) => r.bot.store.ready?.()), 'both replicas to reconnect');
+    const again = feishuApi.callsTo(/\/reply$/).length;
+    const event = groupMessage();
+    await Promise.all(replicas.map((r) => r.feishu(event)));
+    expect(await feishuRepliesAfter(again)).toBe(1);
+  }, 30_000);
+});
+
 describe('a replica whose Redis is down', () => {
   it('starts, answers, warns once, and deduplicates again through Redis once it is back', async () => {
     const port = await freePort();
@@ -168,9 +199,7 @@ describe('a replica whose Redis is down', () => {
       expect(warnings).toEqual([expect.stringMatching(/^redis: unreachable/)]);
 
       late = await RedisServer.start(port);
-      const deadline = Date.now() + 15_000;
-      while (!replica.bot.store.ready?.() && Date.now() < deadline) await sleep(50);
-      expect(replica.bot.store.ready?.()).toBe(true);
+      await waitUntil(() => replica.bot.store.ready?.() === true, 'the replica to connect');
       // Now it shares Redis with a second replica on the same server.
       const other = await startReplica(late.url);
       try {
