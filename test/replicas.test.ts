@@ -80,7 +80,7 @@ const groupMessage = (spec: { messageId?: string; eventId?: string } = {}) =>
 
 /** Slack replies (chat.postMessage) after both replicas had time to act on what they were sent. */
 async function slackRepliesAfter(before: number, atLeast: number): Promise<number> {
-  await slackApi.waitForCall('chat.postMessage', before + atLeast);
+  await slackApi.waitFor(() => slackApi.callsTo('chat.postMessage')[before + atLeast - 1], `${atLeast} replies`, 15_000);
   await sleep(500); // room for a second, wrong reply to show up
   return slackApi.callsTo('chat.postMessage').length - before;
 }
@@ -117,7 +117,7 @@ describe('two replicas on one Redis', () => {
       const before = slackApi.callsTo('chat.postMessage').length;
       const envelope = eventEnvelope(mention(nextTs()));
       await replicas[0]!.slack.event(envelope);
-      await slackApi.waitForCall('chat.postMessage', before + 1);
+      await slackApi.waitFor(() => slackApi.callsTo('chat.postMessage')[before], 'the first reply', 15_000);
       await replicas[1]!.slack.event(envelope, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
       expect(await slackRepliesAfter(before, 1)).toBe(1);
     });
