@@ -137,7 +137,8 @@ describe('/iiot', () => {
     expect(handle({ text: 'help', platform: 'slack' }).intent).toBe('help');
     expect(handle({ text: '', platform: 'slack' }).intent).toBe('help');
     expect(help.blocks).toEqual(expected('help', 'help').blocks);
-    expect(empty.blocks).toEqual(expected('', 'help').blocks);
+    // A bare /iiot has no language of its own: Share keeps the one it was answered in.
+    expect(empty.blocks).toEqual(expected('', 'help --lang en').blocks);
   });
 
   it('never lets a typed <!channel> or <@U…> ping anyone', async () => {
