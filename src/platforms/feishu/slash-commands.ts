@@ -90,10 +90,11 @@ export async function syncSlashCommands(config: FeishuConfig, print: (line: stri
   const listed = await call<{ items?: RemoteCommand[] }>('list the slash commands', 'GET', SLASH_COMMANDS_PATH);
   const existing = listed?.items ?? [];
   const wanted = registrySlashCommands(defaultLangFor(config.domain));
-  const name = (c: RemoteCommand) => (c.command ?? '').replace(/^\//, '').toLowerCase();
+  const bare = (c: RemoteCommand) => (c.command ?? '').replace(/^\//, '');
+  const ours = (c: RemoteCommand, w: SlashCommandBody) => bare(c).toLowerCase() === w.command;
   let changes = 0;
   for (const want of wanted) {
-    const have = existing.find((c) => name(c) === want.command);
+    const have = existing.find((c) => ours(c, want));
     if (!have) {
       const made = await call<RemoteCommand>(`create /${want.command}`, 'POST', SLASH_COMMANDS_PATH, want);
       print(`created /${want.command} (command_id ${made?.command_id ?? '?'})`);
@@ -108,8 +109,8 @@ export async function syncSlashCommands(config: FeishuConfig, print: (line: stri
       print(`/${want.command} is up to date`);
     }
   }
-  for (const other of existing.filter((c) => !wanted.some((w) => w.command === name(c)))) {
-    print(`left /${name(other)} alone: not in the command registry`);
+  for (const other of existing.filter((c) => !wanted.some((w) => ours(c, w)))) {
+    print(`left /${bare(other)} alone: not in the command registry`);
   }
   print(changes > 0 ? 'done: Feishu clients show the change within about 5 minutes' : 'nothing to change');
 }
