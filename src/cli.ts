@@ -8,7 +8,8 @@ import { renderText } from './render/text.js';
 const USAGE = `Usage:
   iiot ask [--lang zh|en] [--format text|json] <question…>   answer one question
   iiot start                                               connect Slack/Feishu from the environment, or open the console chat
-  iiot chat                                                console chat`;
+  iiot chat                                                console chat
+  iiot feishu sync-commands                                make the Feishu app's slash commands match the registry`;
 
 class UsageError extends Error {}
 
@@ -30,9 +31,13 @@ async function consoleChat(): Promise<void> {
   return runConsoleChat(handle);
 }
 
-async function start(): Promise<void> {
-  // Variables already in the environment win over .env.
+/** Variables already in the environment win over .env. */
+function loadEnv(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+async function start(): Promise<void> {
+  loadEnv();
   const config = loadConfig();
   if (!config.slack && !config.feishu) return consoleChat();
   const { startBot } = await import('./app.js');
@@ -42,12 +47,22 @@ async function start(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
+async function feishu(args: string[]): Promise<void> {
+  if (args.length !== 1 || args[0] !== 'sync-commands') throw new UsageError('feishu takes one subcommand: sync-commands');
+  loadEnv();
+  const config = loadConfig().feishu;
+  if (!config) throw new ConfigError('FEISHU_APP_ID is missing: sync-commands needs the Feishu app\'s FEISHU_APP_ID and FEISHU_APP_SECRET');
+  const { syncSlashCommands } = await import('./platforms/feishu/slash-commands.js');
+  await syncSlashCommands(config, (line) => process.stdout.write(`${line}\n`));
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   switch (command) {
     case 'ask': return ask(rest);
     case 'start': return start();
     case 'chat': return consoleChat();
+    case 'feishu': return feishu(rest);
     case 'help': case '--help': case '-h':
       process.stdout.write(`${USAGE}\n`);
       return;

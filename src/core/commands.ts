@@ -71,10 +71,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-/** The Slack slash command and the `/iiot` prefix people also type in Feishu. */
+const SLASH_SUMMARY: Record<Lang, string> = {
+  zh: '查询中国工业互联网发展成效评估报告',
+  en: "Look up China's Industrial Internet report: tiers, paths, figures",
+};
+
+/**
+ * `/iiot`: Slack's slash command (manifest.yml) and Feishu's app slash command
+ * (`iiot feishu sync-commands`, one description per language), also typed as a prefix in Feishu.
+ */
 export const SLASH_COMMAND = {
   command: '/iiot',
-  description: "Look up China's Industrial Internet report: tiers, paths, figures / 查询中国工业互联网发展成效评估报告",
+  summary: SLASH_SUMMARY,
+  /** Slack has one description for everyone: both languages. */
+  description: `${SLASH_SUMMARY.en} / ${SLASH_SUMMARY.zh}`,
   usageHint: '[region | tier | path | metrics | compare A B | help]  e.g. 湖北, tiers, compare beijing shanghai',
 } as const;
 

@@ -12,7 +12,7 @@ import type { Answer, Inbound, Lang } from './types.js';
  * Pure and synchronous: text in, Answer out, no I/O.
  */
 export function handle(inbound: Inbound): Answer {
-  const query = parse(inbound.text ?? '', inbound.lang, inbound.locale);
+  const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
   return answerFor(query);
 }
 

@@ -184,11 +184,31 @@ function takeLangRequest(text: string): { text: string; lang?: Lang } {
   return { text };
 }
 
-export function parse(raw: string, explicitLang?: Lang, locale?: string): Query {
+/** Chinese characters → zh, Latin letters → en; digits, punctuation and emoji say nothing. */
+function scriptLang(text: string): Lang | undefined {
+  if (hasCjk(text)) return 'zh';
+  return /\p{Script=Latin}/u.test(text) ? 'en' : undefined;
+}
+
+/**
+ * The language a question itself carries: one asked for (`--lang en`, `请用英文回答`), else its
+ * script. Undefined for a bare `/iiot`, a lone mention, `123`: adapters then fall back on the
+ * user's remembered language, and remember this one when there is one.
+ */
+export function questionLang(raw: string): Lang | undefined {
+  const requested = takeLangRequest(stripChatMarkup(raw));
+  return requested.lang ?? scriptLang(requested.text);
+}
+
+/**
+ * `fallbackLang` (a remembered or platform language) and then `locale` count only when neither
+ * `explicitLang` nor the text gives a language.
+ */
+export function parse(raw: string, explicitLang?: Lang, locale?: string, fallbackLang?: Lang): Query {
   const requested = takeLangRequest(stripChatMarkup(raw));
   const text = requested.text;
-  const lang: Lang = explicitLang ?? requested.lang ??
-    (hasCjk(text) ? 'zh' : text === '' && locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  const lang: Lang = explicitLang ?? requested.lang ?? scriptLang(text) ?? fallbackLang ??
+    (locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 
   const norm = normalize(text);
   const query: Query = {

@@ -13,6 +13,11 @@ export interface Inbound {
   lang?: Lang;
   /** The platform's locale for the user, when it gives one (e.g. Slack `en-US`, Feishu `zh_cn`). */
   locale?: string;
+  /**
+   * For text that carries no language of its own (a bare `/iiot`, `123`): the user's remembered
+   * answer language, or the platform's default. `lang` and the text's own language win over it.
+   */
+  fallbackLang?: Lang;
   userId?: string;
 }
 

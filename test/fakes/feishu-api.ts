@@ -1,7 +1,8 @@
 /**
  * A fake Feishu Open API on 127.0.0.1, enough for the bot: tenant token, bot info, message reply and
  * create (with Feishu's one-message-per-uuid rule and its card checks), image upload, and the long
- * connection (`/callback/ws/endpoint` → a local WebSocket speaking node-sdk's protobuf frames).
+ * connection (`/callback/ws/endpoint` → a local WebSocket speaking node-sdk's protobuf frames), and
+ * the app slash commands (`/open-apis/application/v7/app_slash_commands`, with their scopes).
  * Every HTTP call is recorded; tests assert on what a user would see: the cards delivered.
  */
 import { once } from 'node:events';
@@ -34,6 +35,17 @@ export interface DeliveredMessage {
 }
 
 interface Failure { match: RegExp; status: number; body: unknown; times: number }
+
+/** An app slash command as Feishu lists it. */
+export interface FakeSlashCommand {
+  command_id: string;
+  command: string;
+  description: { default_value?: string; i18n?: Record<string, string> };
+  icon: { icon_key: string };
+  create_time: string;
+}
+
+const SLASH_COMMANDS = '/open-apis/application/v7/app_slash_commands';
 
 export const FAKE_BOT_OPEN_ID = 'ou_bot0000000000000000000000000001';
 const MAX_CARD_BODY_BYTES = 30 * 1024;
@@ -68,6 +80,10 @@ export class FakeFeishu {
   appSecret?: string;
   /** When set, `/callback/ws/endpoint` refuses with this code (e.g. long connection not enabled). */
   wsEndpointCode?: number;
+  /** The app's slash commands (at most 100, as Feishu allows). */
+  readonly slashCommands: FakeSlashCommand[] = [];
+  /** Slash-command scopes granted to the app; a call without the one it needs gets code 99991672. */
+  slashCommandScopes = new Set<'read' | 'write'>(['read', 'write']);
   private readonly failures: Failure[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -126,6 +142,15 @@ export class FakeFeishu {
     this.wsFrames.length = 0;
     this.failures.length = 0;
     this.sendDelayMs = 0;
+    this.slashCommands.length = 0;
+    this.slashCommandScopes = new Set(['read', 'write']);
+  }
+
+  /** Adds a slash command as if made in another way (another tool, another bot's code). */
+  addSlashCommand(command: string, description: FakeSlashCommand['description']): FakeSlashCommand {
+    const made = { command_id: `7${String(++this.seq).padStart(18, '0')}`, command, description, icon: { icon_key: 'skill_outlined' }, create_time: String(Math.floor(Date.now() / 1000)) };
+    this.slashCommands.push(made);
+    return made;
   }
 
   // ---------------- HTTP ----------------
@@ -181,6 +206,7 @@ export class FakeFeishu {
     }
     // Everything below needs the tenant token the fake handed out.
     if (!call.token?.startsWith('t-')) return [401, { code: 99991661, msg: 'missing access token' }];
+    if (p === SLASH_COMMANDS || p.startsWith(`${SLASH_COMMANDS}/`)) return this.slashCommandRoute(call);
     if (p === '/open-apis/bot/v3/info' && call.method === 'GET') {
       return [200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'iiot', avatar_url: '', ip_white_list: [], open_id: this.botOpenId } }];
     }
@@ -211,6 +237,49 @@ export class FakeFeishu {
       return [200, { code: 0, msg: 'ok', data: { message_id: messageId, msg_type: call.body?.msg_type } }];
     }
     return [404, { code: 404, msg: `fake Feishu has no ${call.method} ${p}` }];
+  }
+
+  /**
+   * List, create, update, delete (PLATFORMS.md B9): `command` without a slash, unique per app
+   * (40000000 otherwise); PATCH is partial, but a supplied i18n map replaces the whole map.
+   */
+  private slashCommandRoute(call: RecordedCall): [number, unknown] {
+    const need = call.method === 'GET' ? 'read' : 'write';
+    if (!this.slashCommandScopes.has(need)) {
+      const scope = `application:app_slash_command:${need}`;
+      return [400, { code: 99991672, msg: `Access denied. One of the following scopes is required: [${scope}].`, error: { permission_violations: [{ type: 'action_scope_required', subject: scope }] } }];
+    }
+    const id = call.path.slice(SLASH_COMMANDS.length + 1);
+    const body = call.body ?? {};
+    const ok = (data: unknown): [number, unknown] => [200, { code: 0, msg: 'success', data }];
+    const invalid = (msg: string): [number, unknown] => [400, { code: 40000000, msg }];
+    if (!id && call.method === 'GET') return ok({ items: this.slashCommands });
+    if (!id && call.method === 'POST') {
+      if (typeof body.command !== 'string' || !/^[^/\s]\S*$/.test(body.command)) return invalid('invalid command');
+      if (typeof body.description?.default_value !== 'string' || !body.description.default_value) return invalid('description.default_value is required');
+      if (this.slashCommands.some((c) => c.command === body.command)) return invalid('command already exists');
+      if (this.slashCommands.length >= 100) return invalid('too many commands');
+      const made = this.addSlashCommand(body.command, body.description);
+      if (body.icon?.icon_key) made.icon = { icon_key: body.icon.icon_key };
+      return ok(made);
+    }
+    const found = this.slashCommands.find((c) => c.command_id === id);
+    if (!found) return [400, { code: 40000004, msg: 'command not found' }];
+    if (call.method === 'PATCH') {
+      if (body.command !== undefined && body.command !== found.command) return invalid('command cannot be renamed');
+      if (body.description) {
+        found.description = {
+          default_value: body.description.default_value ?? found.description.default_value,
+          i18n: body.description.i18n ?? found.description.i18n,
+        };
+      }
+      return ok(found);
+    }
+    if (call.method === 'DELETE') {
+      this.slashCommands.splice(this.slashCommands.indexOf(found), 1);
+      return ok({});
+    }
+    return [404, { code: 404, msg: `fake Feishu has no ${call.method} ${call.path}` }];
   }
 
   // ---------------- long connection ----------------

@@ -18,6 +18,7 @@ import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
 import { ImageKeyCache } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -103,7 +104,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const cache = new lark.DefaultCache();
   const common = { appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger: larkLogger, loggerLevel: lark.LoggerLevel.debug };
   const client = new lark.Client({ ...common, appType: lark.AppType.SelfBuild, cache });
-  const defaultLang = defaultLangFor(config.domain);
+  const langs = createLangMemory({ store: deps.store, platform: 'feishu', defaultLang: defaultLangFor(config.domain), logger });
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const pending = new Set<Promise<void>>();
   let stopped = false;
@@ -186,10 +187,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       return;
     }
     const userId = ev.sender?.sender_id?.open_id;
+    // A slash-command invocation (`/iiot …` from the command panel) is an ordinary text message too.
     const inbound: Inbound = kind.kind === 'text'
-      ? { text: kind.text, platform: 'feishu', userId }
-      // Images, stickers, files…: nothing to read, so the help card, in the edition's language.
-      : { text: 'help', platform: 'feishu', lang: defaultLang, userId };
+      ? await langs.typed({ text: kind.text, platform: 'feishu', userId })
+      // Images, stickers, files…: nothing to read, so the help card, in the user's language.
+      : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
     const card = await render(deps.handle(inbound), MESSAGE_IMAGE_MS);
     await send(`reply to ${messageId}`, () => client.im.message.reply({
       path: { message_id: messageId },
@@ -204,7 +206,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const card = await render(deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId }), MESSAGE_IMAGE_MS);
+    const lang = await langs.langFor(openId);
+    const card = await render(deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }), MESSAGE_IMAGE_MS);
     await send(`menu answer to ${openId}`, () => client.im.message.create({
       params: { receive_id_type: 'open_id' },
       data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
@@ -215,9 +218,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   async function answerCardAction(ev: CardActionEvent): Promise<CardCallbackResponse> {
     try {
       const cmd = commandFromAction(ev, MAX_COMMAND_CHARS);
+      const userId = ev.operator?.open_id;
+      // A button's command carries its card's language (`--lang`); a value we did not put there does not.
       const inbound: Inbound = cmd
-        ? { text: cmd, platform: 'feishu', userId: ev.operator?.open_id }
-        : { text: 'help', platform: 'feishu', lang: defaultLang, userId: ev.operator?.open_id };
+        ? { text: cmd, platform: 'feishu', userId }
+        : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
       return { card: { type: 'raw', data: await render(deps.handle(inbound), CALLBACK_IMAGE_MS) } };
     } catch (err) {
       logger.error('feishu: card action failed:', describe(err));

@@ -8,6 +8,7 @@ import {
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
+import { questionLang } from '../../core/parse.js';
 import type { Answer, Lang } from '../../core/types.js';
 import { ConfigError, type SlackConfig } from '../../infra/config.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
@@ -18,11 +19,15 @@ import {
   renderSlackAnswer, renderSlackFailure, renderSlackHome, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 type WebClient = webApi.WebClient;
+
+/** How long a viewer's Slack locale is reused for App Home: people rarely change their language. */
+export const LOCALE_CACHE_TTL_MS = 60 * 60 * 1000;
 
 export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): PlatformAdapter {
   const log = deps.logger;
@@ -51,9 +56,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
   });
 
-  const ask = (text: string, userId?: string): Answer | undefined => {
+  const langs = createLangMemory({ store: deps.store, platform: 'slack', defaultLang: 'en', logger: log });
+  /** `typed`: the user's own words (remembered language); a button's command carries its card's. */
+  const ask = async (text: string, userId?: string, typed = true): Promise<Answer | undefined> => {
     try {
-      return deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
+      const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
+      return deps.handle(typed ? await langs.typed(inbound) : inbound);
     } catch (err) {
       log.error('slack: core handler failed:', err);
       return undefined;
@@ -81,14 +89,28 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   const firstDelivery = (...keys: string[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
 
-  const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
+  /**
+   * The viewer's Slack locale, from users.info, kept in the Store for a while: App Home opens come
+   * often and Slack rate-limits users.info. A failure is not kept, so the next open asks again.
+   */
+  const viewerLocale = async (client: WebClient, user: string): Promise<string | undefined> => {
+    const key = `slack:locale:${user}`;
+    const cached = await deps.store.get(key).catch((err: unknown) => log.warn('slack: locale cache read failed:', describe(err)));
+    if (typeof cached === 'string') return cached;
     try {
-      const locale = (await client.users.info({ user, include_locale: true })).user?.locale?.toLowerCase();
-      if (locale?.startsWith('zh')) return ['zh'];
-      if (locale?.startsWith('en')) return ['en'];
+      const locale = (await client.users.info({ user, include_locale: true })).user?.locale?.toLowerCase() ?? '';
+      await deps.store.set(key, locale, LOCALE_CACHE_TTL_MS).catch((err: unknown) => log.warn('slack: locale cache write failed:', describe(err)));
+      return locale;
     } catch (err) {
       log.warn('slack: users.info failed, showing both languages:', describe(err));
+      return undefined;
     }
+  };
+
+  const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
+    const locale = await viewerLocale(client, user);
+    if (locale?.startsWith('zh')) return ['zh'];
+    if (locale?.startsWith('en')) return ['en'];
     return ['zh', 'en'];
   };
 
@@ -107,16 +129,20 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = (text: string, userId?: string) =>
-    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId), { share: text.trim() || 'help' }) });
+  const slashAck = async (text: string, userId?: string) => {
+    const answer = await ask(text, userId);
+    // Share runs the command again: one with no language of its own keeps the one it was answered in.
+    const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
+    return { response_type: 'ephemeral' as const, ...render(answer, { share }) };
+  };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
-    await ack(slashAck(command.text, command.user_id));
+    await ack(await slashAck(command.text, command.user_id));
   });
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text, event.user));
+    const message = render(await ask(event.text, event.user));
     await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message }));
   });
 
@@ -124,7 +150,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text ?? '', event.user));
+    const message = render(await ask(event.text ?? '', event.user));
     await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message }));
   });
 
@@ -142,7 +168,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       if (action.action_id === HOME_ACTION_ID) {
         return publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']);
       }
-      const answer = ask(value, user);
+      const answer = await ask(value, user, false);
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return; // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
@@ -208,7 +234,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     });
     const form = signed ? new URLSearchParams(body) : undefined;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
-    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined));
+    boltHttp.buildContentResponse(res, await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined));
   };
 
   let ready = false;
