@@ -4,12 +4,12 @@ import { handle } from '../../src/core/handle.js';
 import type { Answer } from '../../src/core/types.js';
 import { renderText } from '../../src/render/text.js';
 
-const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'about', 'not-covered', 'ambiguous', 'unknown'];
+const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'group', 'about', 'not-covered', 'ambiguous', 'unknown'];
 
 function expectWellFormed(a: Answer): void {
   expect(INTENTS).toContain(a.intent);
   expect(['zh', 'en']).toContain(a.lang);
-  for (const ids of [a.regionIds, a.tierIds, a.strategyIds, a.metricIds]) expect(Array.isArray(ids)).toBe(true);
+  for (const ids of [a.regionIds, a.tierIds, a.strategyIds, a.metricIds, a.groupIds, a.statedBy]) expect(Array.isArray(ids)).toBe(true);
   expect(a.card.title).toBeTruthy();
   expect(renderText(a.card).length).toBeLessThan(20_000);
 }
