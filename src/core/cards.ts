@@ -51,8 +51,9 @@ function pathLine(ref: RegionRef, lang: Lang, short = false): string {
   const m = MESSAGES[lang];
   const named = namedPaths(ref);
   if (named.length === 0) return short ? m.noPathShort : m.noPath(regionName(ref.id, lang));
-  // Once a city is in the line, every path says whose it is: the city's, or its whole region's.
-  const whose = named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
+  // Once a city is in the line, every path says whose it is: the city's, or its whole region's
+  // (in a row that already starts with the region's name, the city's is enough).
+  const whose = !short && named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
   return named
     .map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang)) : `${whose}${pathName(n.path.id, lang)}`))
     .join(lang === 'zh' ? '；' : '; ');
@@ -252,8 +253,7 @@ function regionRows(refs: RegionRef[], lang: Lang): CardSection[] {
     return [{
       heading: `${tier[lang]}${paren(join(inTier.map((ref) => regionName(ref.id, lang)), lang), lang)}`,
       items: [
-        // A line naming a city already says whose each path is (广东：…；深圳：…).
-        ...withPath.map((ref) => (namedPaths(ref).some((n) => n.city) ? '' : `${regionName(ref.id, lang)}${colon(lang)}`) + pathLine(ref, lang, true)),
+        ...withPath.map((ref) => `${regionName(ref.id, lang)}${colon(lang)}${pathLine(ref, lang, true)}`),
         ...(without.length > 0 ? [m.noPathFor(join(without.map((ref) => regionName(ref.id, lang)), lang))] : []),
       ],
     }];

@@ -130,7 +130,7 @@ export const MESSAGES = {
     peerPaths: `Paths ${personName(pathsBy, 'en')} suggested for tier peers he gave as examples (for reference; not a suggestion for this region)`,
     via: (city: string, region: string) => `${city} → ${region}`,
     corrected: (typed: string, name: string) => `Showing ${name} (you typed "${typed}")`,
-    members: (n: number) => `${n} regions`,
+    members: (n: number) => (n === 1 ? '1 region' : `${n} regions`),
     allTiers: 'The four tiers',
     allTiersIntro: `As ${personWithRole(tiersBy, 'en')}, describes the report's findings, across four dimensions (${dims('en')}) the ${r.coverage.en} fall into four tiers:`,
     tierCredit: `Tiers and their traits: as ${personWithRole(tiersBy, 'en')}, describes the report's findings.`,

@@ -95,7 +95,8 @@ function build(): Lexicon {
   // Groupings after the regions, so a region's own name always means the region.
   for (const g of groupings.groupings) {
     const group: Entity = { kind: 'group', ids: [g.id] };
-    add([g.zh, g.en, g.id, ...g.names], group);
+    // Not the id: `west`, `central` are ordinary words (buttons send ids, read by the parser directly).
+    add([g.zh, g.en, ...g.names], group);
     // Long names typed without spaces or misspelt (yangtzeriverdelta, Yangtze Rvier Delta); short ones
     // (huanan, xibu) only exactly, so they never steal a typo from a province (hunan).
     for (const name of [g.en, ...g.names]) {

@@ -1,7 +1,7 @@
 import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
 import { soundAlikes } from './homophones.js';
-import { regionById, type Bilingual } from './data.js';
+import { groupingById, regionById, type Bilingual } from './data.js';
 import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';
 import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
 import type { Lang } from './types.js';
@@ -275,11 +275,12 @@ function asTyped(text: string, word: string): string {
 }
 
 function isId(word: string): boolean {
-  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || lexicon.latin.has(word.replace(/-/g, ' ')));
+  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || groupingById.has(word) || lexicon.latin.has(word.replace(/-/g, ' ')));
 }
 
 function addId(query: Query, id: string): void {
   if (regionById.has(id)) return void query.regions.push({ id });
+  if (groupingById.has(id)) return void query.groups.push(id);
   const entity = lexicon.latin.get(id.replace(/-/g, ' '));
   if (entity?.kind === 'tier') query.tiers.push(...entity.ids);
   else if (entity?.kind === 'path') query.paths.push(...entity.ids);
