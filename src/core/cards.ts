@@ -40,7 +40,7 @@ function readingNotes(refs: RegionRef[], lang: Lang): CardSection[] {
   });
 }
 
-/** The paths the report names for a region: the region's own first, or the city's when the user named that city. */
+/** The paths suggested for places like a region: the region's own first, or the city's when the user named that city. */
 function namedPaths(ref: RegionRef) {
   const named = pathsNamedFor(ref.id);
   const viaCity = (n: (typeof named)[number]) => (ref.via ? n.city?.zh === ref.via.zh : !n.city);

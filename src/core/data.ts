@@ -127,7 +127,7 @@ export const shortEnglishName = (r: Region): string => r.en.replace(/\s*\(.*\)$/
 /** The tier a region belongs to (every region has exactly one: checked above). */
 export const tierOf = new Map(report.tiers.flatMap((t) => t.members.map((m) => [m, t] as const)));
 
-/** The paths the report names for a region, with the city it was named through (Shenzhen → Guangdong). */
+/** The paths Hu Jianbo suggests with a region among his examples, with the city it was named through (Shenzhen → Guangdong). */
 export function pathsNamedFor(regionId: string): { path: Path; city?: Bilingual }[] {
   return report.paths.flatMap((path) =>
     path.named.filter((n) => n.region === regionId).map((n) => ({ path, city: n.city })),
