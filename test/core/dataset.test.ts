@@ -168,6 +168,8 @@ describe('who states each fact', () => {
     expect(metric('sme-recovery').en).toContain('recovery rate of 60%');
     expect(metric('regional-deployment').quote).toContain('19地提出支持建设');
     expect(metric('regional-deployment').en).toContain('19 proposed supporting the construction of');
+    expect(metric('regional-deployment').value.en).toContain('19 proposed supporting the construction of');
+    expect(metric('regional-deployment').value.zh).toContain('19地提出支持建设');
     expect(tier('leading').note!.en).not.toMatch(/national|these six/i);
     expect(tier('leading').note!.en).toMatch(/three indicators/);
   });

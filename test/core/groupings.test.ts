@@ -133,6 +133,12 @@ describe('grouping cards', () => {
     expect(ask('京沪')).toMatchObject({ intent: 'compare', regionIds: ['beijing', 'shanghai'], groupIds: [] });
   });
 
+  it('suggests a grouping for a fragment of its name', () => {
+    const a = ask('长三');
+    expect(a.intent).toBe('unknown');
+    expect(a.card.actions.map((x) => x.command)).toContain('group yangtze-river-delta --lang zh');
+  });
+
   it('was 没有理解 before: 长三角怎么样', () => {
     expect(ask('长三角怎么样').card.title).toBe('长三角');
   });
