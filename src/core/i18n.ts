@@ -95,9 +95,9 @@ export const MESSAGES = {
     methodValue: (dims: string) => `从${dims}四个方面的${report.indicatorCount}个指标评价`,
     whoSaysWhat: '谁说了什么',
     whoSaysWhatItems: [
-      '《报告》：核心数据和30个评价指标',
+      `《报告》：核心数据和${report.indicatorCount}个评价指标`,
       `${personWithRole(tiersBy, 'zh')}：介绍四个梯队和两个分项指数，建议三条发展路径（“可以……”）`,
-      '21世纪经济报道记者：梳理26地、19地、十余个地区的部署（不是《报告》的数据）',
+      `${src.publisher.zh}记者：对各地部署的梳理（不是《报告》的数据）`,
     ],
     quotes: '观点',
     overviewTitle: '中国工业互联网发展成效评估报告',
@@ -173,9 +173,9 @@ export const MESSAGES = {
     methodValue: (dims: string) => `${report.indicatorCount} indicators in four dimensions: ${dims}`,
     whoSaysWhat: 'Who says what',
     whoSaysWhatItems: [
-      'The report: the headline figures and the 30 indicators',
+      `The report: the headline figures and the ${report.indicatorCount} indicators`,
       `${personWithRole(tiersBy, 'en')}: describes the four tiers and the two sub-indices, and suggests the three paths ("could …")`,
-      "The reporter: the count of 26, 19 and more than ten regions' deployments (not the report's figures)",
+      "The reporter: a count of the regions' deployments (not the report's figures)",
     ],
     quotes: 'Quotes',
     overviewTitle: r.title.en,

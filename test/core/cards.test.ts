@@ -90,6 +90,23 @@ describe('other cards', () => {
     expect(t).toContain('Henan 河南: Rapid Rise');
   });
 
+  it('groups a comparison of more than six regions by tier, each tier\'s regions without a suggested path in one line', () => {
+    const a = ask('compare beijing tianjin hebei shanxi inner-mongolia liaoning jilin');
+    expect(a.card.sections.map((s) => s.heading).filter(Boolean)).toEqual([
+      'Leading the Way (Beijing)', 'Rapid Rise (Tianjin)', 'Catching Up (Hebei, Shanxi, Inner Mongolia, Liaoning, Jilin)',
+    ]);
+    expect(a.card.sections[2].items).toEqual([
+      'Shanxi: Break through at one point, overtake from behind',
+      'Inner Mongolia: Break through at one point, overtake from behind',
+      "Not among Hu Jianbo's examples: Hebei, Liaoning, Jilin",
+    ]);
+    const all = textOf(ask('对比所有地区').card);
+    expect(all.match(/不在胡坚波所举例子中/g)).toHaveLength(4);
+    expect(all).toContain('梯队分布：示范引领6个、快速崛起11个、后发追赶10个、孕育起步4个');
+    // Six or fewer stay one line each.
+    expect(ask('compare hebei henan').card.sections[0].fields).toHaveLength(2);
+  });
+
   it('asks which Shanxi is meant, with a button for each', () => {
     const a = ask('Shanxi');
     expect(a.card.sections[0].text).toBe('"Shanxi" can mean Shanxi (山西) or Shaanxi (陕西). Pick one:');
