@@ -324,7 +324,7 @@ export function groupAnswer(groupIds: string[], extra: RegionRef[], lang: Lang):
     ...readingNotes(others, lang),
     ...groups.flatMap((g) => groupingSections(g, lang, !single)),
     ...(others.length > 0 ? [{ heading: m.alsoAsked }, ...regionRows(others, lang)] : []),
-    ...creditSection(lang, true, ids.strategyIds.length > 0 || ids.regionIds.length > 0),
+    ...creditSection(lang, true, true),
     { text: groupings.provenance[lang] },
   ];
   const names = [...groups.map((g) => g[lang]), ...others.map((ref) => regionName(ref.id, lang))];
