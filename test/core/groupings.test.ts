@@ -129,6 +129,17 @@ describe('grouping cards', () => {
     expect(textOf(ask('地区组合'))).toContain('长三角：上海、江苏、浙江、安徽');
   });
 
+  it('reads pinyin, with or without tones and spaces', () => {
+    const cases: [string, string][] = [
+      ['changsanjiao', 'yangtze-river-delta'], ['Cháng Sān Jiǎo', 'yangtze-river-delta'], ['jing jin ji', 'jing-jin-ji'],
+      ['Dōngběi', 'northeast'], ['xibu', 'west'], ['yanhai', 'coastal'], ['huabei', 'north-china'], ['Chéngyú', 'chengdu-chongqing'],
+    ];
+    for (const [text, id] of cases) expect(ask(text).groupIds, text).toEqual([id]);
+    // A province's own pinyin is never taken for a grouping that sounds close.
+    expect(ask('hubei').regionIds).toEqual(['hubei']);
+    expect(ask('hunan').regionIds).toEqual(['hunan']);
+  });
+
   it('leaves colloquial pairs of short names as a comparison', () => {
     expect(ask('京沪')).toMatchObject({ intent: 'compare', regionIds: ['beijing', 'shanghai'], groupIds: [] });
   });
