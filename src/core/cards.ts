@@ -387,8 +387,8 @@ function helpSections(lang: Lang): CardSection[] {
 }
 
 const EXAMPLE_BUTTONS: Record<Lang, [string, string][]> = {
-  zh: [['湖北', 'region hubei'], ['四大梯队', 'tier all'], ['发展路径', 'path all'], ['核心数据', 'metrics'], ['北京和上海对比', 'compare beijing shanghai']],
-  en: [['Hubei', 'region hubei'], ['The four tiers', 'tier all'], ['Development paths', 'path all'], ['Headline figures', 'metrics'], ['Compare Beijing and Shanghai', 'compare beijing shanghai']],
+  zh: [['湖北', 'region hubei'], ['四大梯队', 'tier all'], ['发展路径', 'path all'], ['核心数据', 'metrics'], ['北京和上海对比', 'compare beijing shanghai'], ['长三角', 'group yangtze-river-delta']],
+  en: [['Hubei', 'region hubei'], ['The four tiers', 'tier all'], ['Development paths', 'path all'], ['Headline figures', 'metrics'], ['Compare Beijing and Shanghai', 'compare beijing shanghai'], ['Yangtze River Delta', 'group yangtze-river-delta']],
 };
 
 const exampleButtons = (lang: Lang) => EXAMPLE_BUTTONS[lang].map(([label, cmd]) => button(label, cmd, lang));

@@ -82,7 +82,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const SLASH_COMMAND = {
   command: '/iiot',
   description: "Look up China's Industrial Internet report: tiers, paths, figures / 查询中国工业互联网发展成效评估报告",
-  usageHint: '[region | tier | path | metrics | compare A B | help]  e.g. 湖北, tiers, compare beijing shanghai',
+  usageHint: '[region | tier | path | metrics | compare A B | group | help]  e.g. 湖北, tiers, 长三角, compare beijing shanghai',
 } as const;
 
 /** Feishu bot menu items (event type): the key Feishu sends back, and the command it runs. */
