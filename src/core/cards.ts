@@ -243,7 +243,8 @@ const MAX_SIDE_BY_SIDE = 6;
 function regionRows(refs: RegionRef[], lang: Lang): CardSection[] {
   const m = MESSAGES[lang];
   if (refs.length <= MAX_SIDE_BY_SIDE) {
-    return [{ fields: refs.map((ref) => ({ label: regionTitle(ref.id, lang), value: `${tierName(tierOf.get(ref.id)!.id, lang)} · ${pathLine(ref, lang, true)}` })) }];
+    const path = (ref: RegionRef) => (namedPaths(ref).length > 0 ? m.suggestedPath(pathLine(ref, lang, true)) : m.noPathShort);
+    return [{ fields: refs.map((ref) => ({ label: regionTitle(ref.id, lang), value: `${tierName(tierOf.get(ref.id)!.id, lang)} · ${path(ref)}` })) }];
   }
   return report.tiers.flatMap((tier) => {
     const inTier = refs.filter((ref) => tierOf.get(ref.id) === tier);

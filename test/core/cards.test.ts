@@ -86,7 +86,7 @@ describe('other cards', () => {
 
   it('compares regions side by side', () => {
     const t = textOf(ask('compare hebei with henan').card);
-    expect(t).toContain("Hebei 河北: Catching Up · not among Hu Jianbo's examples");
+    expect(t).toContain("Hebei 河北: Catching Up · no path suggested (not among Hu Jianbo's examples)");
     expect(t).toContain('Henan 河南: Rapid Rise');
   });
 

@@ -111,7 +111,7 @@ describe('grouping cards', () => {
   });
 
   it('says which definition a fuzzy grouping uses', () => {
-    expect(textOf(ask('西部'))).toContain('口径：按西部大开发的范围：12个省区市，包括内蒙古和广西');
+    expect(textOf(ask('西部'))).toContain('口径：按西部大开发的范围，12个省区市，包括内蒙古和广西');
     expect(textOf(ask('South China'))).toContain('Fujian, sometimes counted, is not here');
   });
 
