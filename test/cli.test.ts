@@ -25,8 +25,13 @@ describe('iiot ask', () => {
     const r = iiot(['ask', '--format', 'json', '湖北']);
     expect(r.code).toBe(0);
     const answer = JSON.parse(r.stdout);
-    expect(Object.keys(answer)).toEqual(['intent', 'lang', 'regionIds', 'tierIds', 'strategyIds', 'metricIds', 'card']);
+    expect(Object.keys(answer)).toEqual(['intent', 'lang', 'regionIds', 'tierIds', 'strategyIds', 'metricIds', 'groupIds', 'statedBy', 'card']);
     expect(answer).toMatchObject({ intent: 'region', lang: 'zh', regionIds: ['hubei'], tierIds: ['leading'], strategyIds: ['lead-then-scale'] });
+  });
+
+  it('prints a grouping with its members, and who states what', () => {
+    const answer = JSON.parse(iiot(['ask', '--format', 'json', '长三角']).stdout);
+    expect(answer).toMatchObject({ intent: 'group', groupIds: ['yangtze-river-delta'], regionIds: ['shanghai', 'jiangsu', 'zhejiang', 'anhui'], statedBy: ['hu-jianbo'] });
   });
 
   it('prints a text card, in the language asked for', () => {

@@ -28,6 +28,7 @@ export type Intent =
   | 'path'
   | 'metrics'
   | 'compare'
+  | 'group'
   | 'about'
   | 'not-covered'
   | 'ambiguous'
@@ -83,5 +84,9 @@ export interface Answer {
   tierIds: string[];
   strategyIds: string[];
   metricIds: string[];
+  /** The regional groupings it is about (`yangtze-river-delta`, …); their members are in `regionIds`. */
+  groupIds: string[];
+  /** Who states the facts it shows: `report`, `reporter` (the journalist's own count), or a person's id (`hu-jianbo`). */
+  statedBy: string[];
   card: Card;
 }
