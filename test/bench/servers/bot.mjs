@@ -1,14 +1,14 @@
 /**
- * Our bot, exactly as production starts it (startBot: one shared HTTP server, Bolt and/or node-sdk
- * behind it, the real core and renderers), on 127.0.0.1, its platform APIs pointing at local fakes.
+ * Our bot, exactly as production starts it: the compiled dist/ (the bench builds it first), startBot
+ * with one shared HTTP server, Bolt and/or node-sdk behind it, the real core and renderers, on
+ * 127.0.0.1, its platform APIs pointing at local fakes.
  * argv: the platforms part of the Config as JSON (`{"slack": {...}, "feishu": {...}}`).
  */
-import { startBot } from '../../../src/app.js';
-import type { Config } from '../../../src/infra/config.js';
-import { createLogger } from '../../../src/infra/log.js';
-import { serveChild } from './child.js';
+import { startBot } from '../../../dist/app.js';
+import { createLogger } from '../../../dist/infra/log.js';
+import { serveChild } from './child.mjs';
 
-const platforms = JSON.parse(process.argv[2]) as Pick<Config, 'slack' | 'feishu'>;
+const platforms = JSON.parse(process.argv[2]);
 
 await serveChild(async () => {
   const bot = await startBot(
@@ -16,5 +16,5 @@ await serveChild(async () => {
     // Warnings and errors still reach stderr: a failing request must be visible, not just counted.
     { host: '127.0.0.1', logger: createLogger('warn', 'bench-bot') },
   );
-  return { server: bot.server!, stop: bot.stop };
+  return { server: bot.server, stop: bot.stop };
 });
