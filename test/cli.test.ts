@@ -46,7 +46,7 @@ describe('iiot ask', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^iiot: .+\nUsage:/);
     }
-  });
+  }, 30_000); // four processes, each a second or more on a busy machine
 });
 
 describe('npm start without credentials: console chat', () => {
