@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   }
 
   const targets: Target[] = sections.flatMap((s) => s.targets);
-  console.log(table('Targets', ['target', 'goal', 'measured', 'met'], targets.map((t) => [t.what, t.goal, t.measured, t.met ? 'yes' : 'NO'])));
+  console.log(table('Targets', ['target', 'goal', 'measured', 'met / not met'], targets.map((t) => [t.what, t.goal, t.measured, t.met ? 'met' : 'NOT MET'])));
   const seconds = (Date.now() - started) / 1000;
   console.log(`${targets.filter((t) => t.met).length}/${targets.length} targets met; ${seconds.toFixed(0)} s in all.`);
 
