@@ -2,15 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SOURCE_CLI } from './support/cli.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/iiot.js', import.meta.url));
 // A clean environment and an empty working directory: no credentials, no .env of the developer's.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_/.test(k)));
 
 function iiot(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...SOURCE_CLI, ...args], {
     input: options.input ?? '',
     env: { ...cleanEnv, ...options.env },
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'iiot-cli-')),
@@ -52,7 +51,7 @@ describe('iiot ask', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^iiot: .+\nUsage:/);
     }
-  });
+  }, 30_000); // four processes, each a second or more on a busy machine
 });
 
 describe('npm start without credentials: console chat', () => {

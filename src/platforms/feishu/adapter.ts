@@ -16,7 +16,7 @@ import { ConfigError, type FeishuConfig } from '../../infra/config.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
+import { feishuCardJson, MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
 import { createLangMemory } from '../lang-memory.js';
 import { ImageKeyCache } from './images.js';
@@ -195,7 +195,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const card = await render(deps.handle(inbound), MESSAGE_IMAGE_MS);
     await send(`reply to ${messageId}`, () => client.im.message.reply({
       path: { message_id: messageId },
-      data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('r', messageId) },
+      data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId) },
     }));
   }
 
@@ -210,7 +210,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const card = await render(deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }), MESSAGE_IMAGE_MS);
     await send(`menu answer to ${openId}`, () => client.im.message.create({
       params: { receive_id_type: 'open_id' },
-      data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
+      data: { receive_id: openId, msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
     }));
   }
 
