@@ -19,5 +19,11 @@ export interface PlatformAdapter {
   readonly routes: Route[];
   /** Connects (Socket Mode, long connection) or prepares (HTTP); resolves when ready. */
   start(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking events, lets the replies under way finish until `deadline` (epoch ms; a default
+   * shutdown deadline from now when omitted) and closes the platform's connections. Resolves by then.
+   */
+  stop(deadline?: number): Promise<void>;
+  /** Replies queued or being sent (bounded by the outbox); for metrics. */
+  pendingReplies?(): number;
 }
