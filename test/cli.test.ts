@@ -76,6 +76,8 @@ describe('bad configuration', () => {
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718' }, /^iiot: FEISHU_APP_SECRET is missing: /],
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-secret', FEISHU_MODE: 'webhook' }, /^iiot: FEISHU_ENCRYPT_KEY is missing: /],
     [{ PORT: 'eighty' }, /^iiot: PORT is not valid: /],
+    [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /^iiot: SHUTDOWN_TIMEOUT_MS is not valid: milliseconds/],
+    [{ API_TIMEOUT_MS: '0' }, /^iiot: API_TIMEOUT_MS is not valid: milliseconds/],
   ];
   for (const [env, message] of cases) {
     it(`${Object.keys(env).join(' + ')} → one line naming the variable`, () => {

@@ -171,14 +171,14 @@ export class FakeFeishu {
       this.waiters.splice(0).forEach((w) => w());
       return;
     }
-    const [status, answer, type, headers] = await this.route(call, raw);
+    const [status, answer, type, headers] = await this.route(call, raw, () => req.socket.destroyed);
     call.status = status;
     this.calls.push(call);
     res.writeHead(status, { 'content-type': type ?? 'application/json; charset=utf-8', ...headers }).end(Buffer.isBuffer(answer) ? answer : JSON.stringify(answer));
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  private async route(call: RecordedCall, raw: Buffer): Promise<[number, unknown, string?, Record<string, string>?]> {
+  private async route(call: RecordedCall, raw: Buffer, clientGone: () => boolean): Promise<[number, unknown, string?, Record<string, string>?]> {
     const failure = this.failures.find((f) => f.match.test(call.path) && f.times > 0);
     if (failure) {
       failure.times--;
@@ -215,6 +215,8 @@ export class FakeFeishu {
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(p);
     if ((reply || p === '/open-apis/im/v1/messages') && call.method === 'POST') {
       if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
+      // A client that hung up while the fake was slow never got its message through.
+      if (clientGone()) return [499, { code: 499, msg: 'client closed the request' }];
       if (raw.length > MAX_CARD_BODY_BYTES) return [400, { code: 230025, msg: 'message content is too long' }];
       const problems = call.body?.msg_type === 'interactive' ? cardViolations(safeJson(call.body.content)) : [];
       if (problems.length) return [400, { code: 230099, msg: `card invalid: ${problems.join('; ')}` }];

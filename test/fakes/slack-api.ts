@@ -189,6 +189,8 @@ export class FakeSlack {
     const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
+    // A client that hung up while the fake was slow never got its message through.
+    if (req.socket.destroyed) return HANG;
     if (method === 'response_url') {
       const body = JSON.parse(raw);
       this.responses.push({ id: path.slice('/response/'.length), body });
