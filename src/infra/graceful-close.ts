@@ -26,12 +26,15 @@ export function trackConnections(server: Server): GracefulClose {
     socket.once('close', () => connections.delete(socket));
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    connections.set(req.socket, { req, res });
-    if (closing) res.shouldKeepAlive = false;
-    res.once('finish', () => {
+    const done = () => {
       if (connections.has(req.socket)) connections.set(req.socket, undefined);
       if (closing) req.socket.destroySoon();
-    });
+    };
+    // This listener runs after the routes', which may have answered already.
+    if (res.writableFinished) return done();
+    connections.set(req.socket, { req, res });
+    if (closing) res.shouldKeepAlive = false;
+    res.once('finish', done);
   });
 
   return {
