@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Tests here spawn Node processes, several per test; on a loaded machine each can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = fileURLToPath(new URL('../src/bin/iiot.js', import.meta.url));
 // A clean environment and an empty working directory: no credentials, no .env of the developer's.

@@ -124,17 +124,17 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     await deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view }));
   };
 
+  // Every listener's work counts until it is done, so shutdown waits for replies not queued yet.
+  app.use(async ({ next }) => {
+    await outbox.track(next());
+  });
+
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
   const slashAck = (text: string, userId?: string) =>
     ({ response_type: 'ephemeral' as const, ...render(ask(text, userId), { share: text.trim() || 'help' }) });
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     await ack(slashAck(command.text, command.user_id));
-  });
-
-  // Every listener's work counts until it is done, so shutdown waits for replies not queued yet.
-  app.use(async ({ next }) => {
-    await outbox.track(next());
   });
 
   app.event('app_mention', async ({ event, body }) => {
