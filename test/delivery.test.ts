@@ -153,10 +153,10 @@ describe('an API that never answers', () => {
    */
   async function flood(bot: Bot, send: (i: number) => Promise<unknown>, api: { maxOpenRequests: number }, recover: () => void, answered: () => boolean) {
     let maxPending = 0;
-    const watch = setInterval(() => { maxPending = Math.max(maxPending, bot.adapter.pendingReplies!()); }, 5);
+    const watch = setInterval(() => { maxPending = Math.max(maxPending, bot.adapter.deliveries!().pending); }, 5);
     try {
       for (let i = 0; i < 40; i++) await send(i);
-      await until(() => bot.adapter.pendingReplies!() === 0, 'the backlog to clear');
+      await until(() => bot.adapter.deliveries!().pending === 0, 'the backlog to clear');
     } finally {
       clearInterval(watch);
     }
@@ -174,9 +174,15 @@ describe('an API that never answers', () => {
     expect(givenUp.every((l) => l.text.includes('(after 2 attempts)'))).toBe(true);
     expect(new Set(givenUp.map((l) => l.text)).size).toBe(givenUp.length);
 
+    // The same, as counters for metrics: every one of the 40 either shed or given up after one retry.
+    const stats = bot.adapter.deliveries!();
+    expect(stats).toMatchObject({ pending: 0, delivered: 0, failed: givenUp.length, retries: givenUp.length });
+    expect(stats.failed + stats.shed).toBe(40);
+
     recover();
     await send(1000);
     await until(answered, 'an answer once the API is back');
+    expect(bot.adapter.deliveries!()).toMatchObject({ pending: 0, delivered: 1 });
     expect(bot.logs.filter((l) => l.level === 'warn' && /backlog down to \d+; \d+ replies were dropped while it was full/.test(l.text))).toHaveLength(1);
   }
 
@@ -213,7 +219,7 @@ describe('an API that never answers', () => {
     const res = await bot.sender.interaction(blockActions({ actionId: 'iiot:0', value: 'tier rising', responseUrl: slackApi.responseUrl('hung'), message: { channel: 'C0EPHEMERAL', ts: '1700100000.000100', ephemeral: true } }));
     expect(res.status).toBe(200);
     await until(() => errors(bot.logs).length > 0, 'the error log');
-    await until(() => bot.adapter.pendingReplies!() === 0, 'the reply to be given up');
+    await until(() => bot.adapter.deliveries!().pending === 0, 'the reply to be given up');
     expect(errors(bot.logs)).toHaveLength(1);
     expect(errors(bot.logs)[0]!.text).toMatch(/update ephemeral \(response_url\) to \S+ failed: no answer within 0\.3 s \(after 2 attempts\)/);
     expect(slackApi.responses.filter((r) => r.id === 'hung')).toHaveLength(2);

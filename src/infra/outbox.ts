@@ -45,6 +45,15 @@ export interface DeliveryOptions {
   outbox?: Partial<OutboxLimits>;
 }
 
+/** Counters since start, for metrics: replies delivered, retried attempts, replies given up and shed. */
+export interface DeliveryStats {
+  pending: number;
+  delivered: number;
+  retries: number;
+  failed: number;
+  shed: number;
+}
+
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
   maxPending: 1000,
   concurrency: 16,
@@ -84,6 +93,7 @@ export class Outbox {
   private shedRun = 0;
   private lastFailure?: string;
   private idleWaiters: (() => void)[] = [];
+  private readonly counts = { delivered: 0, retries: 0, failed: 0, shed: 0 };
 
   constructor(
     private readonly name: string,
@@ -100,6 +110,10 @@ export class Outbox {
     return this.waiting;
   }
 
+  get stats(): DeliveryStats {
+    return { pending: this.waiting, ...this.counts };
+  }
+
   /**
    * Queues one reply to `conversation` (a channel, a chat, a user). `attempt` makes one API call and
    * throws on failure. Resolves true once delivered, false if shed or given up (already logged);
@@ -107,10 +121,12 @@ export class Outbox {
    */
   send(conversation: string, what: string, attempt: () => Promise<unknown>): Promise<boolean> {
     if (this.closed) {
+      this.counts.shed++;
       this.logger.error(`${this.name}: ${what} dropped: the shutdown deadline has passed`);
       return Promise.resolve(false);
     }
     if (this.waiting >= this.limits.maxPending) {
+      this.counts.shed++;
       if (this.shedRun++ === 0) {
         this.logger.error(`${this.name}: ${what} dropped, and further replies until the backlog clears: `
           + `${this.waiting} replies already pending (the API is not keeping up${this.lastFailure ? `; last failure: ${this.lastFailure}` : ''})`);
@@ -234,6 +250,7 @@ export class Outbox {
       this.giveUp(reply, `${verdict.reason}${reply.attempts > 1 ? ` (after ${reply.attempts} attempts)` : ''}`);
     } else {
       const wait = verdict.retryAfterMs ?? this.limits.retryDelayMs * 2 ** (reply.attempts - 1);
+      this.counts.retries++;
       this.logger.debug(`${this.name}: ${reply.what} attempt ${reply.attempts} failed (${verdict.reason}); next in ${seconds(wait)}`);
       reply.lastReason = verdict.reason;
       this.lastFailure = verdict.reason;
@@ -246,12 +263,14 @@ export class Outbox {
 
   private giveUp(reply: Reply, reason: string): void {
     this.lastFailure = reason;
+    this.counts.failed++;
     this.logger.error(`${this.name}: ${reply.what} failed: ${reason}`);
     this.finish(reply, false);
   }
 
   private finish(reply: Reply, delivered: boolean): void {
     this.waiting--;
+    if (delivered) this.counts.delivered++;
     reply.settle(delivered);
     // The run of shed replies ends once the backlog is down to half, so a backlog hovering at its
     // bound is one log line, not one per reply that squeezes in.

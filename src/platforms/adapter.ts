@@ -2,6 +2,7 @@ import type { Answer, Inbound, Lang } from '../core/types.js';
 import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
+import type { DeliveryStats } from '../infra/outbox.js';
 
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
@@ -24,6 +25,6 @@ export interface PlatformAdapter {
    * shutdown deadline from now when omitted) and closes the platform's connections. Resolves by then.
    */
   stop(deadline?: number): Promise<void>;
-  /** Replies queued or being sent (bounded by the outbox); for metrics. */
-  pendingReplies?(): number;
+  /** The replies this adapter sends through its outbox: pending now, and counts since start (metrics). */
+  deliveries?(): DeliveryStats;
 }

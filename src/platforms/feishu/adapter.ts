@@ -338,6 +338,6 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       await outbox.drain(deadline);
     },
     idle: () => outbox.idle(),
-    pendingReplies: () => outbox.pending,
+    deliveries: () => outbox.stats,
   };
 }

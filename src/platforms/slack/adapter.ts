@@ -295,7 +295,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       if (!receiver) await settleBy(app.stop(), deadline);
       await outbox.drain(deadline);
     },
-    pendingReplies: () => outbox.pending,
+    deliveries: () => outbox.stats,
   };
 }
 
