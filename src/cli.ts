@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { handle } from './core/handle.js';
 import type { Lang } from './core/types.js';
-import { ConfigError, loadConfig } from './infra/config.js';
+import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, loadConfig } from './infra/config.js';
 import { renderText } from './render/text.js';
 
 const USAGE = `Usage:
@@ -41,10 +41,36 @@ async function start(): Promise<void> {
   const config = loadConfig();
   if (!config.slack && !config.feishu) return consoleChat();
   const { startBot } = await import('./app.js');
-  const bot = await startBot(config);
-  const shutdown = () => void bot.stop().finally(() => process.exit(0));
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  const { createLogger } = await import('./infra/log.js');
+  const logger = createLogger(config.logLevel);
+  const bot = await startBot(config, { logger });
+  const timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down, finishing the replies under way (up to ${timeoutMs} ms, SHUTDOWN_TIMEOUT_MS)`);
+    // stop() resolves by the deadline; this only guards against a step that ignores it.
+    setTimeout(() => {
+      logger.error(`shutdown did not finish within SHUTDOWN_TIMEOUT_MS (${timeoutMs} ms): exiting anyway`);
+      process.exit(1);
+    }, timeoutMs + 2000).unref();
+    bot.stop(timeoutMs).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 async function feishu(args: string[]): Promise<void> {

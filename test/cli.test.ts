@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SOURCE_CLI } from './support/cli.js';
+
+// Tests here spawn Node processes, several per test; on a loaded machine each can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 // A clean environment and an empty working directory: no credentials, no .env of the developer's.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_/.test(k)));
@@ -80,6 +83,8 @@ describe('bad configuration', () => {
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718' }, /^iiot: FEISHU_APP_SECRET is missing: /],
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-secret', FEISHU_MODE: 'webhook' }, /^iiot: FEISHU_ENCRYPT_KEY is missing: /],
     [{ PORT: 'eighty' }, /^iiot: PORT is not valid: /],
+    [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /^iiot: SHUTDOWN_TIMEOUT_MS is not valid: milliseconds/],
+    [{ API_TIMEOUT_MS: '0' }, /^iiot: API_TIMEOUT_MS is not valid: milliseconds/],
   ];
   for (const [env, message] of cases) {
     it(`${Object.keys(env).join(' + ')} → one line naming the variable`, () => {

@@ -36,7 +36,14 @@ export interface Config {
   /** Shared state across replicas; absent means the in-memory store. */
   redis?: RedisConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Longest wait for any one call to Slack's or Feishu's API (start-up calls and replies alike). */
+  apiTimeoutMs?: number;
+  /** SIGTERM/SIGINT: how long replies under way may take to finish before the process exits. */
+  shutdownTimeoutMs?: number;
 }
+
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -103,5 +110,8 @@ function redisConfig(env: Env): RedisConfig | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
-  return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
+  const ms = z.coerce.number().int().min(100).max(600_000);
+  const apiTimeoutMs = check('API_TIMEOUT_MS', ms, env.API_TIMEOUT_MS || String(DEFAULT_API_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
+  const shutdownTimeoutMs = check('SHUTDOWN_TIMEOUT_MS', ms, env.SHUTDOWN_TIMEOUT_MS || String(DEFAULT_SHUTDOWN_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
+  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
 }

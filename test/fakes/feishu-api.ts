@@ -34,7 +34,7 @@ export interface DeliveredMessage {
   messageId: string;
 }
 
-interface Failure { match: RegExp; status: number; body: unknown; times: number }
+interface Failure { match: RegExp; status: number; body: unknown; times: number; headers?: Record<string, string> }
 
 /** An app slash command as Feishu lists it. */
 export interface FakeSlashCommand {
@@ -85,6 +85,10 @@ export class FakeFeishu {
   /** Slash-command scopes granted to the app; a call without the one it needs gets code 99991672. */
   slashCommandScopes = new Set<'read' | 'write'>(['read', 'write']);
   private readonly failures: Failure[] = [];
+  private readonly hung: RegExp[] = [];
+  private openRequests = 0;
+  /** The most requests the fake has held open at once (a measure of the bot's open sockets). */
+  maxOpenRequests = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
@@ -99,6 +103,8 @@ export class FakeFeishu {
     const server = createServer();
     const fake = new FakeFeishu(server);
     server.on('request', (req, res) => {
+      fake.maxOpenRequests = Math.max(fake.maxOpenRequests, ++fake.openRequests);
+      res.once('close', () => fake.openRequests--);
       fake.onRequest(req, res).catch((err) => res.writeHead(500).end(String(err)));
     });
     server.on('upgrade', (req, socket, head) => {
@@ -116,8 +122,18 @@ export class FakeFeishu {
   }
 
   /** Makes the next `times` calls whose path matches answer with this status/body. */
-  fail(match: RegExp, status: number, body: unknown = { code: 99991663, msg: 'fake failure' }, times = 1): void {
-    this.failures.push({ match, status, body, times });
+  fail(match: RegExp, status: number, body: unknown = { code: 99991663, msg: 'fake failure' }, times = 1, headers?: Record<string, string>): void {
+    this.failures.push({ match, status, body, times, headers });
+  }
+
+  /** Makes every call whose path matches never answer (recorded, then held open) until `reset()`. */
+  hang(match: RegExp): void {
+    this.hung.push(match);
+  }
+
+  /** Requests the fake holds open right now. */
+  get openRequestCount(): number {
+    return this.openRequests;
   }
 
   /** Resolves when `predicate` holds (checked after every call), or rejects after `timeoutMs`. */
@@ -141,9 +157,11 @@ export class FakeFeishu {
     this.delivered.length = 0;
     this.wsFrames.length = 0;
     this.failures.length = 0;
+    this.hung.length = 0;
     this.sendDelayMs = 0;
     this.slashCommands.length = 0;
     this.slashCommandScopes = new Set(['read', 'write']);
+    this.maxOpenRequests = 0;
   }
 
   /** Adds a slash command as if made in another way (another tool, another bot's code). */
@@ -172,18 +190,24 @@ export class FakeFeishu {
       body,
       status: 200,
     };
-    const [status, answer, type] = await this.route(call, raw);
+    if (this.hung.some((m) => m.test(call.path))) {
+      call.status = 0;
+      this.calls.push(call);
+      this.waiters.splice(0).forEach((w) => w());
+      return;
+    }
+    const [status, answer, type, headers] = await this.route(call, raw, () => req.socket.destroyed);
     call.status = status;
     this.calls.push(call);
-    res.writeHead(status, { 'content-type': type ?? 'application/json; charset=utf-8' }).end(Buffer.isBuffer(answer) ? answer : JSON.stringify(answer));
+    res.writeHead(status, { 'content-type': type ?? 'application/json; charset=utf-8', ...headers }).end(Buffer.isBuffer(answer) ? answer : JSON.stringify(answer));
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  private async route(call: RecordedCall, raw: Buffer): Promise<[number, unknown, string?]> {
+  private async route(call: RecordedCall, raw: Buffer, clientGone: () => boolean): Promise<[number, unknown, string?, Record<string, string>?]> {
     const failure = this.failures.find((f) => f.match.test(call.path) && f.times > 0);
     if (failure) {
       failure.times--;
-      return [failure.status, failure.body];
+      return [failure.status, failure.body, undefined, failure.headers];
     }
     const p = call.path;
     if (p === '/static/chart.png') return [200, PNG_1X1, 'image/png'];
@@ -217,6 +241,8 @@ export class FakeFeishu {
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(p);
     if ((reply || p === '/open-apis/im/v1/messages') && call.method === 'POST') {
       if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
+      // A client that hung up while the fake was slow never got its message through.
+      if (clientGone()) return [499, { code: 499, msg: 'client closed the request' }];
       if (raw.length > MAX_CARD_BODY_BYTES) return [400, { code: 230025, msg: 'message content is too long' }];
       const problems = call.body?.msg_type === 'interactive' ? cardViolations(safeJson(call.body.content)) : [];
       if (problems.length) return [400, { code: 230099, msg: `card invalid: ${problems.join('; ')}` }];

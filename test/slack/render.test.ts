@@ -173,5 +173,5 @@ describe('any card at all', () => {
       expect(fallback).not.toMatch(/[<>]/);
       expect(fallbackText(c)).toBe(fallback);
     }), { numRuns: 150 });
-  });
+  }, 30_000); // 150 random cards: seconds on a loaded machine
 });

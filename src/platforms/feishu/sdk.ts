@@ -10,8 +10,3 @@ import type * as Lark from '@larksuiteoapi/node-sdk';
 export type { Lark };
 export const lark: typeof Lark = createRequire(import.meta.url)('@larksuiteoapi/node-sdk');
 
-// The SDK's clients send through its one axios instance. axios's default, following up to 21
-// redirects, wraps every request in follow-redirects: about a fifth of the CPU of each reply, for
-// redirects the Open API never sends (and a redirected POST would arrive as a GET anyway). Without
-// it a misconfigured FEISHU_DOMAIN that redirects fails with the 3xx, logged, instead.
-lark.defaultHttpInstance.defaults.maxRedirects = 0;
