@@ -16,6 +16,7 @@ export interface Metrics {
   readonly apiErrors: Counter<'platform' | 'method'>;
   readonly apiRetries: Counter<'platform' | 'method'>;
   readonly pendingReplies: Gauge<'platform'>;
+  readonly repliesDropped: Counter<'platform' | 'reason'>;
   readonly connectionUp: Gauge<'platform'>;
   readonly processErrors: Counter<'kind'>;
 }
@@ -49,12 +50,16 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       labelNames: ['platform', 'method'], registers,
     }),
     apiRetries: new Counter({
-      name: 'iiot_api_retries_total', help: 'Platform API calls retried',
+      name: 'iiot_api_retries_total', help: 'Failed platform API calls that will be tried again',
       labelNames: ['platform', 'method'], registers,
     }),
     pendingReplies: new Gauge({
       name: 'iiot_pending_replies', help: 'Replies accepted and not yet sent or given up',
       labelNames: ['platform'], registers,
+    }),
+    repliesDropped: new Counter({
+      name: 'iiot_replies_dropped_total', help: 'Replies not delivered: given up after their attempts (failed) or refused with the backlog full (shed)',
+      labelNames: ['platform', 'reason'], registers,
     }),
     connectionUp: new Gauge({
       name: 'iiot_connection_up', help: '1 while the platform is connected (long connection) or ready (HTTP)',

@@ -43,8 +43,10 @@ export interface Reporter {
   rejected(platform: Platform, status: number, reason: string): void;
   /** A platform API call failed; `retrying` when it will be tried again. */
   apiError(platform: Platform, method: string, retrying: boolean): void;
-  /** How many replies are accepted and not yet sent (the delivery queue sets it). */
+  /** How many replies are accepted and not yet sent (the outbox sets it). */
   pendingReplies(platform: Platform, count: number): void;
+  /** A reply given up after its attempts, or shed because the backlog was full (the outbox logs why). */
+  replyDropped(platform: Platform, why: 'failed' | 'shed'): void;
   /** A long connection went down or came back (HTTP-mode adapters report up once ready). */
   connection(platform: Platform, up: boolean): void;
 }
@@ -93,6 +95,9 @@ export function createReporter(logger: Logger, metrics: Metrics = createMetrics(
     },
     pendingReplies(platform, count) {
       metrics.pendingReplies.set({ platform }, count);
+    },
+    replyDropped(platform, why) {
+      metrics.repliesDropped.inc({ platform, reason: why });
     },
     connection(platform, up) {
       metrics.connectionUp.set({ platform }, up ? 1 : 0);

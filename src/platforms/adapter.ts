@@ -2,7 +2,8 @@ import type { Answer, Inbound, Lang } from '../core/types.js';
 import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
-import { createReporter, type Reporter } from '../infra/report.js';
+import { Outbox, type DeliveryOptions, type DeliveryStats, type FailureVerdict } from '../infra/outbox.js';
+import { createReporter, type Platform, type Reporter } from '../infra/report.js';
 
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
@@ -25,7 +26,27 @@ export interface PlatformAdapter {
   readonly routes: Route[];
   /** Connects (Socket Mode, long connection) or prepares (HTTP); resolves when ready. */
   start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Why the adapter cannot answer right now (not started, long connection down); undefined when it can. */
+  /**
+   * Stops taking events, lets the replies under way finish until `deadline` (epoch ms; a default
+   * shutdown deadline from now when omitted) and closes the platform's connections. Resolves by then.
+   */
+  stop(deadline?: number): Promise<void>;
+  /** Why the adapter cannot answer right now (not started, long connection down, stopping); undefined when it can. */
   notReady(): string | undefined;
+  /** The replies this adapter sends through its outbox: pending now, and counts since start. */
+  deliveries?(): DeliveryStats;
+}
+
+/**
+ * A platform's outbox, reporting as it goes: each failed API attempt and retry, the replies pending,
+ * and each reply given up or shed become metrics, the same way for Slack and Feishu.
+ */
+export function createOutbox(
+  platform: Platform, report: Reporter, logger: Logger, classify: (err: unknown) => FailureVerdict, options: DeliveryOptions = {},
+): Outbox {
+  return new Outbox(platform, logger, classify, options.outbox, {
+    attemptFailed: (method, retrying) => report.apiError(platform, method, retrying),
+    pendingChanged: (count) => report.pendingReplies(platform, count),
+    dropped: (why) => report.replyDropped(platform, why),
+  });
 }

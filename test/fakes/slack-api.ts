@@ -29,6 +29,10 @@ export const BOT_USER_ID = 'U0BOT';
 export const BOT_ID = 'B0BOT';
 export const TEAM_ID = 'T0TEAM';
 
+/** What the fake sends back: a status, headers and a JSON body, or nothing at all (a hung API). */
+interface Reply { status: number; headers?: Record<string, string>; body?: unknown }
+const HANG = Symbol('hang');
+
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseUrlCall[] = [];
@@ -37,11 +41,13 @@ export class FakeSlack {
   /** Locale users.info reports per user id; absent means Slack gives none. */
   readonly locales = new Map<string, string>();
   private readonly failures = new Map<string, string>();
-  /** Methods that answer HTTP 429 (with Retry-After) to their next N calls. */
-  private readonly limits = new Map<string, number>();
-  retryAfterSec = 1;
-  /** Calls answered with 429 so far. */
-  rateLimitedCalls = 0;
+  /** Per method (or `response_url`): answer only after this many ms. */
+  readonly delays = new Map<string, number>();
+  private readonly hung = new Set<string>();
+  private readonly rateLimits: { method: string; channel?: string; retryAfterS: number; times: number }[] = [];
+  private openRequests = 0;
+  /** The most requests the fake has held open at once (a measure of the bot's open sockets). */
+  maxOpenRequests = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private sockets: WebSocket[] = [];
@@ -54,12 +60,13 @@ export class FakeSlack {
     const server = createServer();
     const fake = new FakeSlack(server);
     server.on('request', (req, res) => {
-      if (fake.rateLimited(req)) {
-        req.resume();
-        return void res.writeHead(429, { 'retry-after': String(fake.retryAfterSec) }).end('{"ok":false,"error":"ratelimited"}');
-      }
+      fake.maxOpenRequests = Math.max(fake.maxOpenRequests, ++fake.openRequests);
+      res.once('close', () => fake.openRequests--);
       fake.onRequest(req).then(
-        (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        (reply) => {
+          if (reply === HANG) return;
+          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
+        },
         (err) => res.writeHead(500).end(String(err)),
       );
     });
@@ -93,21 +100,29 @@ export class FakeSlack {
 
   clearFailures(): void {
     this.failures.clear();
-    this.limits.clear();
+    this.delays.clear();
+    this.hung.clear();
+    this.rateLimits.length = 0;
   }
 
-  /** Makes the next `times` calls to `method` answer HTTP 429 with `Retry-After: retryAfterSec`. */
-  rateLimit(method: string, times = 1): void {
-    this.limits.set(method, (this.limits.get(method) ?? 0) + times);
+  /** Makes `method` (or `response_url`) never answer, until `clearFailures()`; the calls are still recorded. */
+  hang(method: string): void {
+    this.hung.add(method);
   }
 
-  private rateLimited(req: IncomingMessage): boolean {
-    const method = (req.url ?? '').split('?')[0]!.replace(/^\/api\//, '');
-    const left = this.limits.get(method) ?? 0;
-    if (left <= 0) return false;
-    this.limits.set(method, left - 1);
-    this.rateLimitedCalls++;
-    return true;
+  /** The next `times` calls to `method` (for `channel`, if given) get HTTP 429 with `Retry-After`. */
+  rateLimit(method: string, retryAfterS: number, times = 1, channel?: string): void {
+    this.rateLimits.push({ method, channel, retryAfterS, times });
+  }
+
+  /** Calls answered with HTTP 429 so far. */
+  get rateLimitedCalls(): number {
+    return this.calls.filter((c) => c.result?.error === 'ratelimited').length;
+  }
+
+  /** Requests the fake holds open right now. */
+  get openRequestCount(): number {
+    return this.openRequests;
   }
 
   callsTo(method: string): ApiCall[] {
@@ -183,25 +198,41 @@ export class FakeSlack {
     this.notify();
   }
 
-  private async onRequest(req: IncomingMessage): Promise<unknown> {
+  private async onRequest(req: IncomingMessage): Promise<Reply | typeof HANG> {
     const raw = await readBody(req);
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith('/response/')) {
+    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    // A client that hung up while the fake was slow never got its message through.
+    if (req.socket.destroyed) return HANG;
+    if (method === 'response_url') {
       const body = JSON.parse(raw);
       this.responses.push({ id: path.slice('/response/'.length), body });
       this.notify();
+      if (this.hung.has(method)) return HANG;
       const errors = body.blocks ? blockKitViolations(body.blocks) : [];
-      return errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true };
+      return { status: 200, body: errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true } };
     }
-    const method = path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'] ?? '', raw);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
     const call: ApiCall = { method, token, args };
+    this.calls.push(call);
+    if (this.hung.has(method)) {
+      this.notify();
+      return HANG;
+    }
+    const limit = this.rateLimits.find((l) => l.method === method && l.times > 0 && (!l.channel || l.channel === args.channel));
+    if (limit) {
+      limit.times--;
+      call.result = { ok: false, error: 'ratelimited' };
+      this.notify();
+      return { status: 429, headers: { 'retry-after': String(limit.retryAfterS) }, body: call.result };
+    }
     const failure = this.failures.get(method);
     call.result = failure ? { ok: false, error: failure } : this.answer(method, args);
-    this.calls.push(call);
     this.notify();
-    return call.result;
+    return { status: 200, body: call.result };
   }
 
   private answer(method: string, args: Record<string, any>): unknown {

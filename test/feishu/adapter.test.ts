@@ -10,6 +10,7 @@ import type { Answer, Inbound } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
+import { DEFAULT_OUTBOX_LIMITS } from '../../src/infra/outbox.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '../../src/platforms/feishu/inbound.js';
 import { cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
@@ -36,16 +37,19 @@ function handleWithImage(inbound: Inbound): Answer {
   seen.push(inbound);
   const answer = handle(inbound);
   if (inbound.text.includes('chart')) return { ...answer, card: { ...answer.card, image: { url: imageUrl, alt: 'tier map' } } };
+  if (inbound.text.includes('map')) return { ...answer, card: { ...answer.card, image: { url: `${imageUrl}?map`, alt: 'map' } } };
   if (inbound.text.includes('broken')) return { ...answer, card: { ...answer.card, image: { url: `${fake.origin}/static/missing.png`, alt: 'x' } } };
   return answer;
 }
 
+let config: FeishuConfig;
+
 beforeAll(async () => {
   fake = await FakeFeishu.start();
   imageUrl = `${fake.origin}/static/chart.png`;
-  const config: FeishuConfig = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
+  config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
   const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
-  adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, store: flakyDedup, logger }, { retryDelayMs: 10 });
+  adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, store: flakyDedup, logger }, { outbox: { retryDelayMs: 10 } });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -101,6 +105,24 @@ describe('card images', () => {
     expect(res.ms).toBeLessThan(3000);
   });
 
+  it('shares an uploaded image key with another replica through the store', async () => {
+    const replica = createFeishuAdapter(config, { handle: handleWithImage, overview, store: dedup, logger }, { outbox: { retryDelayMs: 10 } });
+    const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
+    try {
+      await replica.start();
+      await post(p2p('map please'));
+      await adapter.idle();
+      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('map again'), { encryptKey: ENCRYPT_KEY });
+      await replica.idle();
+      expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
+      const keys = fake.delivered.map((d) => d.card.body.elements.find((e: any) => e.tag === 'img')?.img_key);
+      expect(keys).toEqual([expect.stringMatching(/^img_v3_fake_/), keys[0]]);
+    } finally {
+      await replica.stop();
+      await new Promise((r) => replicaServer.close(r));
+    }
+  });
+
   it('sends the card without the image when the image cannot be had', async () => {
     await post(p2p('broken image'));
     await adapter.idle();
@@ -120,12 +142,13 @@ describe('resilience', () => {
     expect(logs.some((l) => l.text.includes('dedup store failed'))).toBe(true);
   });
 
-  it('gives up after three attempts on a Feishu that keeps failing, without crashing', async () => {
-    fake.fail(/\/reply$/, 500, 'boom', 5);
+  it('gives up after a bounded number of attempts on a Feishu that keeps failing, logged once, without crashing', async () => {
+    fake.fail(/\/reply$/, 500, 'boom', 10);
     await post(p2p('湖北'));
     await adapter.idle();
-    expect(fake.callsTo(/\/reply$/)).toHaveLength(3);
+    expect(fake.callsTo(/\/reply$/)).toHaveLength(DEFAULT_OUTBOX_LIMITS.maxAttempts);
     expect(logs.filter((l) => l.level === 'error')).toHaveLength(1);
+    expect(logs.filter((l) => l.level !== 'error')).toEqual([]);
   });
 });
 

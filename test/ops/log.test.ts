@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig, secretsOf } from '../../src/infra/config.js';
 import { jsonLogger } from '../support/logs.js';
 
 describe('the logger', () => {
@@ -34,6 +35,16 @@ describe('the logger', () => {
     for (const leaked of ['app-secret-123', 'secret-42', 't-g1044ghJ7', 'xoxb-1234', 'xapp-1-A0']) expect(raw).not.toContain(leaked);
     expect(raw.match(/\[redacted\]/g)!.length).toBeGreaterThanOrEqual(5);
     expect(log.lines()).toHaveLength(4); // still valid JSON lines
+  });
+
+  it('masks REDIS_URL and its password, as written in the URL and decoded', () => {
+    const config = loadConfig({ REDIS_URL: 'redis://bot:p%40ss-w0rd-77@redis.internal:6379/0' });
+    const log = jsonLogger('debug', secretsOf(config));
+    log.logger.error('redis: connect failed:', new Error('connect to redis://bot:p%40ss-w0rd-77@redis.internal:6379/0 refused'));
+    log.logger.warn({ auth: 'p@ss-w0rd-77' }, 'redis: AUTH p@ss-w0rd-77 failed');
+    const raw = log.raw();
+    for (const leaked of ['p%40ss-w0rd-77', 'p@ss-w0rd-77']) expect(raw).not.toContain(leaked);
+    expect(raw.match(/\[redacted\]/g)!.length).toBeGreaterThanOrEqual(4);
   });
 
   it('cuts SDK errors down to type, message, code and stack (no request, headers or body)', () => {

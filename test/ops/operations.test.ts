@@ -15,28 +15,36 @@ import { cardActionEvent, deliver, menuEvent, messageEvent } from '../fakes/feis
 import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
 import { jsonLogger } from '../support/logs.js';
+import { RedisServer } from '../support/redis.js';
 
 /** A question no log line may carry below debug. */
 const QUESTION = 'quokka-marker 湖北';
 const MENTION = { key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' };
 
+/** The password of the Redis the HTTP bots share state on: REDIS_URL carries it, no log line may. */
+const REDIS_PASSWORD = 'redis-pass-3e1f*9a';
+
 let slackApi: FakeSlack;
 let feishuApi: FakeFeishu;
+let redis: RedisServer;
 const running: RunningBot[] = [];
 
 beforeAll(async () => {
   slackApi = await FakeSlack.start();
   feishuApi = await FakeFeishu.start();
+  redis = await RedisServer.start(undefined, { password: REDIS_PASSWORD });
 });
 
 afterAll(async () => {
   await Promise.all(running.map((b) => b.stop()));
   await slackApi?.close();
   await feishuApi?.close();
+  await redis?.close();
 });
 
 const httpConfig = (level: Config['logLevel'], n: string): Config => ({
   port: 0, logLevel: level,
+  redis: { url: redis.url, keyPrefix: `ops-${n}:` },
   slack: { mode: 'http', botToken: `xoxb-http-${n}-7f3a9c`, signingSecret: `slack-signing-${n}-c0ffee42`, apiUrl: slackApi.apiUrl },
   feishu: {
     mode: 'webhook', appId: `cli_a1b2c3d4e5f6c${n}0${n}`.slice(0, 20), appSecret: `feishu-app-secret-${n}-51ab`,
@@ -85,7 +93,9 @@ async function httpFlow(config: Config, origin: string): Promise<void> {
   await feishuApi.waitFor(() => feishuApi.delivered.some((d) => d.target === group.event.message.message_id));
   const [button] = cardButtons(feishuApi.delivered.find((d) => d.target === group.event.message.message_id)!.card);
   await deliver(url, cardActionEvent({ appId: f.appId, token: f.verificationToken!, value: { cmd: button!.cmd } }), { encryptKey: f.encryptKey! });
-  feishuApi.fail(/\/reply$/, 500, { code: 99991663, msg: 'fake outage' }, 3);
+  // Two transient failures (retried), then a refusal that is final: the reply is given up.
+  feishuApi.fail(/\/reply$/, 500, { code: 99991663, msg: 'fake outage' }, 2);
+  feishuApi.fail(/\/reply$/, 400, { code: 230002, msg: 'bot not in chat' }, 1);
   const failing = messageEvent({ appId: f.appId, token: f.verificationToken!, chatType: 'p2p', text: QUESTION });
   await deliver(url, failing, { encryptKey: f.encryptKey! });
   await deliver(url, failing, { encryptKey: f.encryptKey!, signature: 'forged' });
@@ -126,6 +136,8 @@ describe('logs', () => {
         const raw = log.raw();
         expect(raw.split('\n').length).toBeGreaterThan(level === 'debug' ? 40 : 5);
         for (const secret of secretsOf(config)) expect(raw, `${level} logs contain ${secret}`).not.toContain(secret);
+        expect(raw).not.toContain(REDIS_PASSWORD);
+        expect(raw).not.toContain(encodeURIComponent(REDIS_PASSWORD));
         expect(raw).not.toMatch(/Bearer (?!\[redacted\])/);
         if (level === 'info') expect(raw).not.toContain('quokka-marker');
         else expect(log.lines().some((l) => l.msg === 'event text' && String(l.text).includes('quokka-marker'))).toBe(true);
@@ -178,6 +190,8 @@ describe('logs', () => {
     expect(metrics).toMatch(/^iiot_api_retries_total\{platform="feishu",method="im.message.reply"\} 2$/m);
     expect(metrics).toMatch(/^iiot_requests_rejected_total\{platform="slack",status="400"\} 1$/m);
     expect(metrics).toMatch(/^iiot_pending_replies\{platform="feishu"\} 0$/m);
+    expect(metrics).toMatch(/^iiot_replies_dropped_total\{platform="feishu",reason="failed"\} 1$/m);
+    expect(metrics).toMatch(/^iiot_replies_dropped_total\{platform="slack",reason="failed"\} 1$/m);
     expect(metrics).toMatch(/^iiot_connection_up\{platform="slack"\} 1$/m);
     expect(metrics).toMatch(/^iiot_process_resident_memory_bytes /m);
     await bot.stop();
@@ -187,7 +201,7 @@ describe('logs', () => {
 describe('/healthz and /readyz', () => {
   it('say alive and ready once both platforms are up; /readyz names what is not', async () => {
     let reachable = true;
-    const store = Object.assign(new MemoryStore(), { ready: async () => reachable });
+    const store = Object.assign(new MemoryStore(), { ready: () => reachable });
     const { origin, bot } = await start(httpConfig('warn', '6'), store);
     expect(await (await fetch(`${origin}/healthz`)).text()).toBe('ok');
     const ok = await fetch(`${origin}/readyz`);
@@ -203,5 +217,26 @@ describe('/healthz and /readyz', () => {
     const stopped = await fetch(`${origin}/readyz`);
     expect([stopped.status, await stopped.json()]).toEqual([503, { ready: false, reasons: ['slack: stopped'] }]);
     await bot.stop();
+  });
+
+  it('/readyz says stopping while the replies under way finish; then the port is closed', async () => {
+    const config = httpConfig('warn', '7');
+    const { origin, bot } = await start(config);
+    slackApi.delays.set('chat.postMessage', 1500);
+    try {
+      const slack = new SlackSender(`${origin}/slack/events`, config.slack!.signingSecret!);
+      await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0OPS', text: `<@${BOT_USER_ID}> 湖北`, ts: `${Date.now()}.0007`, channel: 'C0STOP', event_ts: '7' }));
+      await slackApi.waitFor(() => (slackApi.openRequestCount >= 1 ? true : undefined), 'the reply in flight');
+      const stopping = bot.stop(30_000);
+      const ready = await fetch(`${origin}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([503, { ready: false, reasons: ['stopping'] }]);
+      // New events are turned away (the platform re-delivers them to another replica).
+      expect((await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0OPS', text: `<@${BOT_USER_ID}> 湖北`, ts: `${Date.now()}.0008`, channel: 'C0STOP', event_ts: '8' }))).status).toBe(503);
+      await stopping;
+      expect(slackApi.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0STOP').map((c) => c.result?.ok)).toEqual([true]);
+      await expect(fetch(`${origin}/healthz`)).rejects.toThrow();
+    } finally {
+      slackApi.delays.clear();
+    }
   });
 });

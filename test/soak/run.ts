@@ -2,21 +2,23 @@
  * `npm run soak`: the bot as production runs it (`iiot start`, Slack HTTP mode and Feishu webhook
  * on one port), driven on 127.0.0.1 at a fixed rate for a fixed time with what real traffic brings:
  * questions on both platforms, re-deliveries, garbage, and API faults (Slack 429 with Retry-After,
- * Feishu 5xx and rate limits). With REDIS_URL set, two replicas share it and every delivery may
- * land on either. It stops by itself and prints requests, replies, duplicates suppressed, errors
- * (must be 0) and each replica's resident memory at start and end; it exits 1 on any error.
+ * Feishu 5xx and rate limits). Two replicas share one real Redis and every delivery may land on
+ * either: REDIS_URL's, or a redis-server of its own on a free loopback port. It stops by itself and
+ * prints requests, replies, duplicates suppressed, errors (must be 0) and each replica's resident
+ * memory at start and end; it exits 1 on any error.
  *
  *   npm run soak -- --rate 40 --duration 30 [--replicas 2] [--grace 20]
  */
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { CLI, NODE_FLAGS, REPO_DIR, freePort, killAll, spawnTracked } from '../bench/processes.js';
+import { buildDist, CLI, NODE_FLAGS, REPO_DIR, freePort, killAll, spawnTracked } from '../bench/processes.js';
 import { sleep, table } from '../bench/stats.js';
 import { FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { deliver, encrypt, messageEvent, newEventId } from '../fakes/feishu-crypto.js';
 import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
 import { eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
+import { RedisServer } from '../support/redis.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -29,16 +31,9 @@ const { values: flags } = parseArgs({
 const rate = Number(flags.rate);
 const duration = Number(flags.duration);
 const graceSec = Number(flags.grace);
-const redisUrl = process.env.REDIS_URL;
-// Without a shared store each replica dedups alone, so a re-delivery to the other one is answered
-// twice: two replicas need REDIS_URL.
-const replicaCount = Number(flags.replicas ?? (redisUrl ? 2 : 1));
+const replicaCount = Number(flags.replicas ?? 2);
 if (!(rate > 0 && duration > 0 && replicaCount >= 1 && graceSec >= 0)) {
   process.stderr.write('usage: npm run soak -- [--rate events/s] [--duration s] [--replicas n] [--grace s]\n');
-  process.exit(2);
-}
-if (replicaCount > 1 && !redisUrl) {
-  process.stderr.write('soak: several replicas need a shared store: set REDIS_URL (or use --replicas 1)\n');
   process.exit(2);
 }
 
@@ -55,7 +50,7 @@ interface Replica {
   exited?: number | null;
 }
 
-async function startReplica(slack: FakeSlack, feishu: FakeFeishu): Promise<Replica> {
+async function startReplica(slack: FakeSlack, feishu: FakeFeishu, redisUrl: string | undefined): Promise<Replica> {
   const port = await freePort();
   const child = spawnTracked(process.execPath, [...NODE_FLAGS, CLI, 'start'], {
     cwd: REPO_DIR,
@@ -95,10 +90,12 @@ async function startReplica(slack: FakeSlack, feishu: FakeFeishu): Promise<Repli
   }
 }
 
-/** Sums one counter over every label set in a Prometheus text page. */
-function metric(page: string, name: string): number {
+/** Sums one counter over every label set in a Prometheus text page (those with `label`, if given). */
+function metric(page: string, name: string, label?: string): number {
   let sum = 0;
-  for (const m of page.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) sum += Number(m[1]);
+  for (const m of page.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm'))) {
+    if (!label || (m[1] ?? '').split(',').includes(label)) sum += Number(m[2]);
+  }
   return sum;
 }
 
@@ -108,8 +105,14 @@ async function main(): Promise<number> {
   const slack = await FakeSlack.start();
   const feishu = await FakeFeishu.start();
   const replicas: Replica[] = [];
+  // Replicas deduplicate through one Redis, as in production. Without REDIS_URL the soak runs its own
+  // redis-server (a single replica may also run on the memory store).
+  const ownRedis = !process.env.REDIS_URL && replicaCount > 1 ? await RedisServer.start() : undefined;
+  const redisUrl = process.env.REDIS_URL ?? ownRedis?.url;
   try {
-    for (let i = 0; i < replicaCount; i++) replicas.push(await startReplica(slack, feishu));
+    // The replicas run dist/, as `npm start` does: built from the sources first.
+    buildDist();
+    for (let i = 0; i < replicaCount; i++) replicas.push(await startReplica(slack, feishu, redisUrl));
     /** Resident memory and heap in use, per replica. */
     const rss = async () => Promise.all(replicas.map(async (r) => {
       const page = await metrics(r);
@@ -182,7 +185,7 @@ async function main(): Promise<number> {
       // as it should still answers.
       const fault = roll === 9 ? (['slack 429', 'feishu 503', 'feishu 429'] as const)[i % 3]! : undefined;
       if (fault) counts.faults++;
-      if (fault === 'slack 429') slack.rateLimit('chat.postMessage');
+      if (fault === 'slack 429') slack.rateLimit('chat.postMessage', 1);
       switch (i % 5) {
         case 0: {
           // The card rides in the ack: a 200 without blocks is an error too.
@@ -255,7 +258,7 @@ async function main(): Promise<number> {
 
     const pages = await Promise.all(replicas.map(metrics));
     const rssEnd = pages.map((p) => ({ rss: metric(p, 'iiot_process_resident_memory_bytes'), heap: metric(p, 'iiot_nodejs_heap_size_used_bytes') }));
-    const sum = (name: string) => pages.reduce((n, p) => n + metric(p, name), 0);
+    const sum = (name: string, label?: string) => pages.reduce((n, p) => n + metric(p, name, label), 0);
     const exited = replicas.filter((r) => r.exited !== undefined);
     if (exited.length > 0) problems.push(`${exited.length} replica(s) exited`);
     const errors = counts.httpErrors + counts.transportErrors + missingReplies + extraReplies + exited.length
@@ -271,6 +274,7 @@ async function main(): Promise<number> {
       ['garbage sent / refused with 4xx', `${n(counts.garbage)} / ${n(counts.garbageRefused)}`],
       ['API faults injected / API errors / retries (bot metrics)', `${n(counts.faults)} / ${n(sum('iiot_api_errors_total'))} / ${n(sum('iiot_api_retries_total'))}`],
       ['Slack 429s served', n(slack.rateLimitedCalls)],
+      ['replies given up / shed (bot metrics)', `${n(sum('iiot_replies_dropped_total', 'reason="failed"'))} / ${n(sum('iiot_replies_dropped_total', 'reason="shed"'))}`],
       ['errors (must be 0)', n(errors)],
     ]));
     process.stdout.write('\n');
@@ -298,6 +302,7 @@ async function main(): Promise<number> {
     await killAll();
     await slack.close();
     await feishu.close();
+    await ownRedis?.close();
   }
 }
 

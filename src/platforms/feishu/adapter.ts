@@ -12,13 +12,17 @@ import { createHash } from 'node:crypto';
 import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
 import type { Answer, Inbound } from '../../core/types.js';
-import { ConfigError, type FeishuConfig } from '../../infra/config.js';
+import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type FeishuConfig } from '../../infra/config.js';
+import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
-import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
-import { reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { feishuCardJson, MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
+import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
+import { createFeishuHttp, isTimeout } from './http.js';
 import { ImageKeyCache } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -26,18 +30,16 @@ import { createWebhookListener } from './webhook.js';
 export const FEISHU_EVENTS_PATH = '/feishu/events';
 
 export interface FeishuAdapter extends PlatformAdapter {
-  /** Resolves once every reply already under way has been sent or has failed (tests, shutdown). */
+  /** Resolves once every reply already under way has been sent or has failed (tests). */
   idle(): Promise<void>;
 }
 
-export interface FeishuAdapterOptions {
+export interface FeishuAdapterOptions extends DeliveryOptions {
   /** Webhook timestamp tolerance; see webhook.ts. */
   maxSkewMs?: number;
   now?: () => number;
   /** How long start() waits for the long connection before resolving anyway (it keeps retrying). */
   connectTimeoutMs?: number;
-  /** Pause between send attempts; tests shorten it. */
-  retryDelayMs?: number;
   /** Long connection: seconds without a pong before the socket is presumed dead and replaced. */
   pingTimeoutSec?: number;
   /** Long connection: pause before a fresh client replaces one whose reconnects ran out. */
@@ -52,7 +54,6 @@ export interface CardCallbackResponse {
 
 interface ApiResult { code?: number; msg?: string }
 
-const SEND_ATTEMPTS = 3;
 const RATE_LIMITED = 99991400;
 /** Image upload budget: a card callback must be answered within 3 s in all. */
 const CALLBACK_IMAGE_MS = 1500;
@@ -60,11 +61,11 @@ const MESSAGE_IMAGE_MS = 10_000;
 
 /**
  * node-sdk's logger, on ours. Its LoggerProxy passes arguments as one array; its error objects
- * carry the request body (whole cards), so objects are cut down to one short line. Its errors go to
- * warn: every failure that matters is logged once more, at error level, by this adapter with context.
- * Its info (banners, "ready") goes to debug.
+ * carry the request body (whole cards), so objects are cut down to one short line. Its info
+ * (banners, "ready") goes to debug. Its errors go to `errorsAt`: the Client's to debug, since every
+ * call through it that finally fails is logged once by the outbox or by start(), with context.
  */
-function sdkLogger(logger: Logger): Lark.Logger {
+function sdkLogger(logger: Logger, errorsAt: 'warn' | 'debug' = 'warn'): Lark.Logger {
   const brief = (m: unknown): unknown => {
     if (m instanceof Error) return m.message;
     if (Array.isArray(m)) return m.map(brief).join(' ');
@@ -78,8 +79,8 @@ function sdkLogger(logger: Logger): Lark.Logger {
   };
   const flat = (msg: unknown[]) => (msg.length === 1 && Array.isArray(msg[0]) ? msg[0] : msg).map(brief);
   return {
-    error: (...m: unknown[]) => logger.warn('[lark]', ...flat(m)),
-    warn: (...m: unknown[]) => logger.warn('[lark]', ...flat(m)),
+    error: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
+    warn: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
     info: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     debug: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     trace: () => undefined,
@@ -92,16 +93,55 @@ function sendUuid(prefix: string, id: string): string {
   return plain.length <= 50 ? plain : `${prefix}-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
+interface AxiosLikeError {
+  message?: string;
+  config?: { url?: string; timeout?: number };
+  response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The API path an axios error is about, without the domain. */
+function pathOf(err: AxiosLikeError): string {
+  const url = err.config?.url ?? '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
 /** One log line for an SDK/axios failure: the API's code and message, not a dump of the request. */
 function describe(err: unknown): string {
-  const e = err as { message?: string; response?: { status?: number; data?: unknown } };
+  const e = err as AxiosLikeError;
   if (e?.response) return `HTTP ${e.response.status} ${JSON.stringify(e.response.data ?? '').slice(0, 300)}`;
+  if (isTimeout(err)) return `no answer from ${pathOf(e)} within ${seconds(e.config?.timeout ?? DEFAULT_API_TIMEOUT_MS)}`;
   return e?.message ?? String(err);
 }
 
-class SendRejected extends Error {}
+/** Feishu answered, with a code other than 0 (the SDK returns these rather than throwing). */
+class ApiRefusal extends Error {
+  constructor(readonly code: number | undefined, msg: string | undefined) {
+    super(`code ${code}: ${msg}`);
+  }
+}
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Reads a failed send for the outbox. Network errors, timeouts, 5xx and rate limits are retried
+ * (the send's uuid makes a retry safe); a rate limit waits as long as `x-ogw-ratelimit-reset` says.
+ * Any other refusal (bot not in the chat, card invalid) is final.
+ */
+function feishuVerdict(err: unknown): FailureVerdict {
+  if (err instanceof ApiRefusal) return { retry: err.code === RATE_LIMITED, reason: err.message };
+  const response = (err as AxiosLikeError).response;
+  if (!response) return { retry: true, reason: describe(err) };
+  const status = response.status ?? 0;
+  const limited = status === 429 || (response.data as ApiResult | undefined)?.code === RATE_LIMITED;
+  const resetS = Number(response.headers?.['x-ogw-ratelimit-reset']);
+  return {
+    retry: limited || status >= 500,
+    retryAfterMs: limited && resetS > 0 ? resetS * 1000 : undefined,
+    reason: describe(err),
+  };
+}
 
 export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, options: FeishuAdapterOptions = {}): FeishuAdapter {
   const { logger } = deps;
@@ -109,11 +149,14 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const larkLogger = sdkLogger(logger);
   // A cache of our own: node-sdk's default token cache is module-level and keyed by appId only.
   const cache = new lark.DefaultCache();
-  const common = { appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger: larkLogger, loggerLevel: lark.LoggerLevel.debug };
-  const client = new lark.Client({ ...common, appType: lark.AppType.SelfBuild, cache });
-  const defaultLang = defaultLangFor(config.domain);
-  const retryDelayMs = options.retryDelayMs ?? 1000;
-  const pending = new Set<Promise<void>>();
+  const apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const common = {
+    appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger: larkLogger, loggerLevel: lark.LoggerLevel.debug,
+    httpInstance: createFeishuHttp(apiTimeoutMs),
+  };
+  const client = new lark.Client({ ...common, logger: sdkLogger(logger, 'debug'), appType: lark.AppType.SelfBuild, cache });
+  const langs = createLangMemory({ store: deps.store, platform: 'feishu', defaultLang: defaultLangFor(config.domain), logger });
+  const outbox = createOutbox('feishu', report, logger, feishuVerdict, options);
   let started = false;
   let stopped = false;
   let wsClient: Lark.WSClient | undefined;
@@ -123,7 +166,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
       return r?.image_key;
     },
-  }, logger);
+  }, logger, deps.store);
 
   // ---- bot identity: a group message is answered only if it mentions this open_id ----
   let botOpenIdPromise: Promise<string> | undefined;
@@ -140,23 +183,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     return botOpenIdPromise;
   }
 
-  // ---- background work: acks never wait for it, stop() and tests do ----
+  // ---- background work: acks never wait for it; stop() and tests do, through the outbox ----
   function track(what: string, ev: EventReport, work: () => Promise<Outcome>): void {
-    const p = work()
-      .then((outcome) => ev.done(outcome), (err: unknown) => {
-        logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
-        ev.done('failed');
-      })
-      .finally(() => {
-        pending.delete(p);
-        report.pendingReplies('feishu', pending.size);
-      });
-    pending.add(p);
-    report.pendingReplies('feishu', pending.size);
-  }
-
-  async function idle(): Promise<void> {
-    while (pending.size > 0) await Promise.allSettled([...pending]);
+    void outbox.track(work().then((outcome) => ev.done(outcome), (err: unknown) => {
+      logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
+      ev.done('failed');
+    }));
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
@@ -169,23 +201,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
   }
 
-  /** Retries network errors, 5xx and rate limits with the same uuid; other API errors are final. */
-  async function send(what: string, method: string, call: () => Promise<ApiResult>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const r = await call();
-        if (r?.code === 0) return;
-        if (r?.code !== RATE_LIMITED) throw new SendRejected(`code ${r?.code}: ${r?.msg}`);
-        throw Object.assign(new Error(`rate limited: ${r?.msg}`), { retry: true });
-      } catch (err) {
-        const status = (err as { response?: { status?: number } }).response?.status;
-        const retryable = !(err instanceof SendRejected) && (status === undefined || status >= 500 || status === 429);
-        report.apiError('feishu', method, retryable && attempt < SEND_ATTEMPTS);
-        if (!retryable || attempt >= SEND_ATTEMPTS) throw new Error(`${what}: ${describe(err)}`);
-        logger.warn(`feishu: ${what} attempt ${attempt} failed (${describe(err)}), retrying`);
-        await sleep(retryDelayMs * attempt);
-      }
-    }
+  /**
+   * Queues a send in the outbox (retried with the same uuid, logged once if it finally fails).
+   * `method` names the API call in metrics. Answered when it went out, failed when given up.
+   */
+  async function send(conversation: string, method: string, what: string, call: () => Promise<ApiResult>): Promise<Outcome> {
+    const sent = await outbox.send(conversation, what, async () => {
+      const r = await call();
+      if (r?.code !== 0) throw new ApiRefusal(r?.code, r?.msg);
+    }, method);
+    return sent ? 'answered' : 'failed';
   }
 
   // ---- event handlers (registered on node-sdk's EventDispatcher, used by both transports) ----
@@ -200,16 +225,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const messageId = msg!.message_id!;
     if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) return 'duplicate';
     const userId = ev.sender?.sender_id?.open_id;
+    // A slash-command invocation (`/iiot …` from the command panel) is an ordinary text message too.
     const inbound: Inbound = kind.kind === 'text'
-      ? { text: kind.text, platform: 'feishu', userId }
-      // Images, stickers, files…: nothing to read, so the help card, in the edition's language.
-      : { text: 'help', platform: 'feishu', lang: defaultLang, userId };
+      ? await langs.typed({ text: kind.text, platform: 'feishu', userId })
+      // Images, stickers, files…: nothing to read, so the help card, in the user's language.
+      : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
     const card = await render(answer(inbound, rec), MESSAGE_IMAGE_MS);
-    await send(`reply to ${messageId}`, 'im.message.reply', () => client.im.message.reply({
+    return send(msg!.chat_id ?? messageId, 'im.message.reply', `reply to ${messageId}`, () => client.im.message.reply({
       path: { message_id: messageId },
-      data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('r', messageId) },
+      data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId) },
     }));
-    return 'answered';
   }
 
   /** The core's answer, its intent and the user's text noted on the event's report. */
@@ -227,12 +252,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const card = await render(answer({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId }, rec), MESSAGE_IMAGE_MS);
-    await send(`menu answer to ${openId}`, 'im.message.create', () => client.im.message.create({
+    const lang = await langs.langFor(openId);
+    const card = await render(answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, rec), MESSAGE_IMAGE_MS);
+    return send(openId, 'im.message.create', `menu answer to ${openId}`, () => client.im.message.create({
       params: { receive_id_type: 'open_id' },
-      data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
+      data: { receive_id: openId, msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
     }));
-    return 'answered';
   }
 
   /** Synchronous by contract: the response (within 3 s) carries the new card. Callbacks are not re-pushed. */
@@ -240,9 +265,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const rec = report.begin('feishu', 'action', ev.context?.open_message_id);
     try {
       const cmd = commandFromAction(ev, MAX_COMMAND_CHARS);
+      const userId = ev.operator?.open_id;
+      // A button's command carries its card's language (`--lang`); a value we did not put there does not.
       const inbound: Inbound = cmd
-        ? { text: cmd, platform: 'feishu', userId: ev.operator?.open_id }
-        : { text: 'help', platform: 'feishu', lang: defaultLang, userId: ev.operator?.open_id };
+        ? { text: cmd, platform: 'feishu', userId }
+        : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
       const response: CardCallbackResponse = { card: { type: 'raw', data: await render(answer(inbound, rec), CALLBACK_IMAGE_MS) } };
       rec.done('answered');
       return response;
@@ -256,14 +283,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const dispatcher = new lark.EventDispatcher({ logger: larkLogger, loggerLevel: lark.LoggerLevel.debug, cache }).register<{
     'card.action.trigger': (data: CardActionEvent) => Promise<CardCallbackResponse>;
   }>({
+    // Also while stopping: an event already taken in is answered if the shutdown deadline allows.
     'im.message.receive_v1': (data) => {
-      if (stopped) return;
       const ev = data as MessageEvent;
       const rec = report.begin('feishu', ev.message?.chat_type === 'p2p' ? 'dm' : 'mention', ev.message?.message_id);
       track('message', rec, () => answerMessage(ev, rec));
     },
     'application.bot.menu_v6': (data) => {
-      if (stopped) return;
       const ev = data as MenuEvent;
       const rec = report.begin('feishu', 'menu', ev.event_id);
       track('bot menu', rec, () => answerMenu(ev, rec));
@@ -271,18 +297,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     'card.action.trigger': (data) => answerCardAction(data),
   });
 
-  const routes: Route[] = config.mode === 'webhook'
+  const webhook = config.mode === 'webhook'
+    ? createWebhookListener({
+        encryptKey: config.encryptKey ?? '',
+        verificationToken: config.verificationToken ?? '',
+        dispatcher,
+        logger,
+        report,
+        maxSkewMs: options.maxSkewMs,
+        now: options.now,
+      })
+    : undefined;
+  const routes: Route[] = webhook
     ? [{
         path: FEISHU_EVENTS_PATH,
-        listener: createWebhookListener({
-          encryptKey: config.encryptKey ?? '',
-          verificationToken: config.verificationToken ?? '',
-          dispatcher,
-          logger,
-          report,
-          maxSkewMs: options.maxSkewMs,
-          now: options.now,
-        }),
+        // Stopping: a 503 makes Feishu push the event again later, to this app's other instances.
+        listener: (req, res) => (stopped ? void res.writeHead(503, { 'retry-after': '1' }).end() : webhook(req, res)),
       }]
     : [];
 
@@ -360,22 +390,26 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
         if (err instanceof ConfigError || !(err as { isAxiosError?: boolean }).isAxiosError) {
           throw new ConfigError(`Feishu rejected the app's credentials or bot info (${describe(err)}): ${hint}`);
         }
+        if (isTimeout(err)) {
+          throw new Error(`Feishu did not answer ${pathOf(err as AxiosLikeError)} within ${seconds(apiTimeoutMs)} (${config.domain}): check the network and FEISHU_DOMAIN`);
+        }
         throw new Error(`Feishu API unreachable at ${config.domain} (${describe(err)}): ${hint}`);
       }
       if (config.mode === 'ws') await connectLongConnection();
       else report.connection('feishu', true);
       started = true;
     },
-    async stop() {
+    async stop(deadline = Date.now() + DEFAULT_SHUTDOWN_TIMEOUT_MS) {
       stopped = true;
       clearTimeout(restartTimer);
       report.connection('feishu', false);
       // force: a polite close waits up to 30 s for Feishu's close frame and keeps the process alive.
       wsClient?.close({ force: true });
       wsClient = undefined;
-      await Promise.race([idle(), sleep(5000)]);
+      await outbox.drain(deadline);
     },
-    idle,
+    idle: () => outbox.idle(),
+    deliveries: () => outbox.stats,
     notReady() {
       if (stopped) return 'stopped';
       if (!started) return 'starting';

@@ -1,11 +1,13 @@
 /**
  * A card image is a URL in the neutral card; Feishu cards only show uploaded images (`img_key`).
- * Each URL is fetched and uploaded once per process; a failure leaves the card without its image
- * rather than failing the reply.
+ * Each URL is fetched and uploaded once, its key kept in the shared Store so other replicas reuse
+ * it; a failure leaves the card without its image rather than failing the reply.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../infra/log.js';
+import type { Store } from '../../infra/store.js';
 
 export interface ImageUploader {
   /** Uploads image bytes for use in messages; resolves to the image key. */
@@ -13,6 +15,8 @@ export interface ImageUploader {
 }
 
 const MAX_IMAGE_BYTES = 10 * 1024 * 1024; // Feishu's upload limit
+/** Message image keys do not expire; a month bounds what a changed picture behind one URL costs. */
+const IMAGE_KEY_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 async function load(url: string, signal: AbortSignal): Promise<Buffer> {
   if (url.startsWith('file:')) return readFile(fileURLToPath(url), { signal });
@@ -24,7 +28,7 @@ async function load(url: string, signal: AbortSignal): Promise<Buffer> {
 export class ImageKeyCache {
   private readonly keys = new Map<string, Promise<string | undefined>>();
 
-  constructor(private readonly uploader: ImageUploader, private readonly logger: Logger) {}
+  constructor(private readonly uploader: ImageUploader, private readonly logger: Logger, private readonly shared?: Store) {}
 
   /**
    * The image key for `url`, or undefined if it could not be had within `timeoutMs` (a card
@@ -48,11 +52,16 @@ export class ImageKeyCache {
   }
 
   private async fetchAndUpload(url: string): Promise<string | undefined> {
+    // The shared copy is an optimisation: a store that fails costs one more upload, not the image.
+    const sharedKey = `feishu:image:${createHash('sha256').update(url).digest('base64url')}`;
+    const known = await this.shared?.get(sharedKey).catch(() => undefined);
+    if (known) return known;
     try {
       const bytes = await load(url, AbortSignal.timeout(10_000));
       if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new Error(`image ${url} is ${bytes.length} bytes`);
       const key = await this.uploader.upload(bytes);
       if (!key) throw new Error('upload returned no image_key');
+      await this.shared?.set(sharedKey, key, IMAGE_KEY_TTL_MS).catch(() => undefined);
       return key;
     } catch (err) {
       this.logger.warn(`feishu: card image left out (${url}):`, err instanceof Error ? err.message : err);

@@ -8,34 +8,57 @@ import {
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
+import { questionLang } from '../../core/parse.js';
 import type { Answer, Lang } from '../../core/types.js';
-import { ConfigError, type SlackConfig } from '../../infra/config.js';
+import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type SlackConfig } from '../../infra/config.js';
+import { seconds, settleBy, withTimeout } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import { MAX_BODY_BYTES, refuse, type Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
   renderSlackAnswer, renderSlackFailure, renderSlackHome, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
-import { reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
 import { screenSignedBody } from './screen.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-type WebClient = webApi.WebClient;
+/** Platform errors worth another attempt; every other `ok: false` is final. */
+const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): PlatformAdapter {
+/** How long a viewer's Slack locale is reused for App Home: people rarely change their language. */
+export const LOCALE_CACHE_TTL_MS = 60 * 60 * 1000;
+
+export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, options: DeliveryOptions = {}): PlatformAdapter {
   const log = deps.logger;
   const report = reporterOf(deps);
   const logger = toBoltLogger(log);
+  const apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const apiUrl = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};
+  // Bolt's own client: auth.test at start-up and, in Socket Mode, apps.connections.open.
   const clientOptions: webApi.WebClientOptions = {
-    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-    // A reply that arrives half an hour late is worse than none; also stops the Socket Mode client from
-    // swapping in its own 100-retry policy for every Web API call.
+    ...apiUrl,
+    timeout: apiTimeoutMs,
+    // Also stops the Socket Mode client from swapping in its own 100-retry policy for every call.
     retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
   };
+  // Every reply goes through a client of its own and the outbox: no retries inside the client (the
+  // outbox retries, per conversation), and a 429 comes back as an error with its Retry-After instead
+  // of pausing the client's one queue, which would hold every other channel too (PLATFORMS.md A10).
+  const sender = new webApi.WebClient(config.botToken, {
+    ...apiUrl,
+    timeout: apiTimeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger,
+  });
+  const outbox = createOutbox('slack', report, log, (err) => slackVerdict(err, apiTimeoutMs), options);
+  const postToResponseUrl = (url: string, message: object) => () => respondTo(url, message, apiTimeoutMs);
   if (config.mode === 'http' && !config.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is missing: HTTP mode needs it');
   if (config.mode === 'socket' && !config.appToken) throw new ConfigError('SLACK_APP_TOKEN is missing: Socket Mode needs it');
   // Our own HTTPReceiver, never started: its requestListener is mounted on the app's shared server.
@@ -47,14 +70,19 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   const socket = receiver ? undefined : new SocketModeReceiver({
     appToken: config.appToken ?? '', logger, installerOptions: { clientOptions },
   });
+  /** The bot's identity from auth.test, which start() calls once with a bounded wait. */
+  let identity: { botId?: string; botUserId?: string } | undefined;
   const app = new App({
-    token: config.botToken,
+    // Instead of `token`, with which Bolt calls auth.test itself, retrying for minutes when Slack does
+    // not answer. Bolt's ignoreSelf reads the bot's ids from here.
+    authorize: async () => {
+      if (!identity) throw new Error('Slack adapter not started');
+      return { botToken: config.botToken, ...identity };
+    },
     logger,
     clientOptions,
     // The bot keeps no conversation state; the default store costs ~20% of Bolt's per-request CPU.
     convoStore: false,
-    // auth.test then runs in start(), where a bad token rejects cleanly instead of surfacing later as an
-    // unhandled rejection from the constructor.
     deferInitialization: true,
     receiver: receiver ?? socket,
   });
@@ -73,10 +101,16 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     socket.client.on('reconnecting', () => { if (!stopping) up(false, 'reconnecting'); });
   }
 
-  const ask = (text: string, userId: string | undefined, ev: EventReport): Answer | undefined => {
+  const langs = createLangMemory({ store: deps.store, platform: 'slack', defaultLang: 'en', logger: log });
+  /**
+   * The core's answer, its intent and the user's text noted on the event's report. `typed`: the
+   * user's own words (remembered language); a button's command carries its card's.
+   */
+  const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> => {
     ev.note({ text });
     try {
-      const answer = deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
+      const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
+      const answer = deps.handle(typed ? await langs.typed(inbound) : inbound);
       ev.note({ intent: answer.intent });
       return answer;
     } catch (err) {
@@ -88,17 +122,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
 
-  /** Send errors are logged, never thrown: a failed reply must not take the process down. */
-  const attempt = async (what: string, send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      report.apiError('slack', what.includes('response_url') ? 'response_url' : what, false);
-      log.error(`slack: ${what} failed:`, describe(err));
-      return false;
-    }
-  };
+  /**
+   * Every reply goes through the outbox (bounded, retried, logged once if it finally fails), keyed by
+   * the conversation it goes to. Resolves true once delivered; never throws.
+   */
+  const deliver = (conversation: string, what: string, call: () => Promise<unknown>): Promise<boolean> =>
+    outbox.send(conversation, `${what} to ${conversation}`, call, what.includes('response_url') ? 'response_url' : what);
   /** The outcome of an event whose answer is a send: answered when it went out. */
   const sent = (ev: EventReport, ok: boolean | undefined) => ev.done(ok ? 'answered' : 'failed');
 
@@ -110,20 +139,34 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   const firstDelivery = (...keys: string[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
 
-  const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
+  /**
+   * The viewer's Slack locale, from users.info, kept in the Store for a while: App Home opens come
+   * often and Slack rate-limits users.info. A failure is not kept, so the next open asks again.
+   */
+  const viewerLocale = async (user: string): Promise<string | undefined> => {
+    const key = `slack:locale:${user}`;
+    const cached = await deps.store.get(key).catch((err: unknown) => log.warn('slack: locale cache read failed:', describe(err)));
+    if (typeof cached === 'string') return cached;
     try {
-      const locale = (await client.users.info({ user, include_locale: true })).user?.locale?.toLowerCase();
-      if (locale?.startsWith('zh')) return ['zh'];
-      if (locale?.startsWith('en')) return ['en'];
+      const locale = (await sender.users.info({ user, include_locale: true })).user?.locale?.toLowerCase() ?? '';
+      await deps.store.set(key, locale, LOCALE_CACHE_TTL_MS).catch((err: unknown) => log.warn('slack: locale cache write failed:', describe(err)));
+      return locale;
     } catch (err) {
       log.warn('slack: users.info failed, showing both languages:', describe(err));
+      return undefined;
     }
+  };
+
+  const viewerLangs = async (user: string): Promise<Lang[]> => {
+    const locale = await viewerLocale(user);
+    if (locale?.startsWith('zh')) return ['zh'];
+    if (locale?.startsWith('en')) return ['en'];
     return ['zh', 'en'];
   };
 
-  const publishOverview = async (client: WebClient, user: string, langs?: Lang[]): Promise<boolean> => {
+  const publishOverview = async (user: string, langs?: Lang[]): Promise<boolean> => {
     const answers: Answer[] = [];
-    for (const lang of langs ?? (await viewerLangs(client, user))) {
+    for (const lang of langs ?? (await viewerLangs(user))) {
       try {
         answers.push(deps.overview(lang));
       } catch (err) {
@@ -131,75 +174,87 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       }
     }
     const view = answers.length > 0 ? renderSlackHome(answers) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-    return attempt('views.publish', () => client.views.publish({ user_id: user, view }));
+    return deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view }));
   };
+
+  // Every listener's work counts until it is done, so shutdown waits for replies not queued yet.
+  app.use(async ({ next }) => {
+    await outbox.track(next());
+  });
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = (text: string, userId: string | undefined, ev: EventReport) =>
-    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId, ev), { share: text.trim() || 'help' }) });
+  const slashAck = async (text: string, userId: string | undefined, ev: EventReport) => {
+    const answer = await ask(text, userId, ev);
+    // Share runs the command again: one with no language of its own keeps the one it was answered in.
+    const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
+    return { response_type: 'ephemeral' as const, ...render(answer, { share }) };
+  };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
-    await ack(slashAck(command.text, command.user_id, ev));
+    await ack(await slashAck(command.text, command.user_id, ev));
     ev.done('answered');
   });
 
-  app.event('app_mention', async ({ event, body, client }) => {
+  app.event('app_mention', async ({ event, body }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     const ev = begin('mention', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    const message = render(ask(event.text, event.user, ev));
-    sent(ev, await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message })));
+    const message = render(await ask(event.text, event.user, ev));
+    sent(ev, await deliver(event.channel, 'chat.postMessage', () => sender.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message })));
   });
 
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body }) => {
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     const ev = begin('dm', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    const message = render(ask(event.text ?? '', event.user, ev));
-    sent(ev, await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message })));
+    const message = render(await ask(event.text ?? '', event.user, ev));
+    sent(ev, await deliver(event.channel, 'chat.postMessage', () => sender.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message })));
   });
 
-  app.event('app_home_opened', async ({ event, body, client }) => {
+  app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab === 'messages') return; // older payloads have no tab: treat them as Home
     const ev = begin('home', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`))) return ev.done('duplicate');
-    sent(ev, await publishOverview(client, event.user));
+    sent(ev, await publishOverview(event.user));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_PREFIX}`) },
-    async ({ ack, body, action, client, respond }) => {
+    async ({ ack, body, action }) => {
       await ack();
       const ev = begin('action', action.action_id);
       const value = action.value ?? '';
       const user = body.user.id;
       if (action.action_id === HOME_ACTION_ID) {
-        return sent(ev, await publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
+        return sent(ev, await publishOverview(user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
-      const answer = ask(value, user, ev);
+      const answer = await ask(value, user, ev, false);
+      const channel = body.channel?.id ?? body.container.channel_id ?? user;
+      const respond = (what: string, message: object) => (body.response_url
+        ? deliver(channel, `${what} (response_url)`, postToResponseUrl(body.response_url, message))
+        : Promise.resolve(false));
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
-        const shared = await attempt('share (response_url)', () => respond({ response_type: 'in_channel', replace_original: false, ...render(answer) }));
-        if (shared) await attempt('delete ephemeral (response_url)', () => respond({ delete_original: true }));
+        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer) });
+        if (shared) await respond('delete ephemeral', { delete_original: true });
         return sent(ev, shared);
       }
       if (body.view?.type === 'home') {
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-        return sent(ev, await attempt('views.publish', () => client.views.publish({ user_id: user, view })));
+        return sent(ev, await deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view })));
       }
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        return sent(ev, await attempt('update ephemeral (response_url)', () => respond({ replace_original: true, ...render(answer, { share: value }) })));
+        return sent(ev, await respond('update ephemeral', { replace_original: true, ...render(answer, { share: value }) }));
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
       const message = render(answer);
-      const channel = body.channel?.id ?? body.container.channel_id;
       const ts = body.message?.ts ?? body.container.message_ts;
-      const updated = channel && ts && (await attempt('chat.update', () => client.chat.update({ channel, ts, ...message })));
-      sent(ev, updated || (await attempt('update (response_url)', () => respond({ replace_original: true, ...message }))));
+      const updated = ts && (await deliver(channel, 'chat.update', () => sender.chat.update({ channel, ts, ...message })));
+      sent(ev, updated || (await respond('update', { replace_original: true, ...message })));
     });
 
   app.error(async (error) => {
@@ -261,7 +316,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
-    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev));
+    boltHttp.buildContentResponse(res, await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev));
     ev.done('answered');
   };
 
@@ -289,33 +344,111 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     name: 'slack',
     routes,
     async start() {
+      const where = config.apiUrl ?? 'https://slack.com/api/';
+      const noAnswer = (call: string, ms: number) =>
+        new StartupError(`Slack did not answer ${call} within ${seconds(ms)} (${where}): check the network${config.apiUrl ? ' and SLACK_API_URL' : ''}`);
       try {
+        // A few attempts, each bounded by the API timeout; a refused token is final at once.
+        for (let attempt = 1; !identity; attempt++) {
+          try {
+            const auth = await sender.auth.test();
+            identity = { botId: auth.bot_id, botUserId: auth.user_id };
+          } catch (err) {
+            const verdict = slackVerdict(err, apiTimeoutMs);
+            if (!verdict.retry || attempt >= STARTUP_ATTEMPTS) throw isRequestTimeout(err) ? noAnswer('auth.test', apiTimeoutMs) : err;
+            await new Promise((r) => setTimeout(r, verdict.retryAfterMs ?? 1000));
+          }
+        }
         await app.init();
       } catch (err) {
-        throw startError(err, 'SLACK_BOT_TOKEN', config.apiUrl);
+        throw startError(err, 'SLACK_BOT_TOKEN', where);
       }
       if (!receiver) {
+        // Bolt's Socket Mode client retries for minutes; start-up gives up after a few API timeouts.
+        const startTimeoutMs = STARTUP_ATTEMPTS * apiTimeoutMs;
         try {
-          await app.start();
+          await withTimeout(app.start(), startTimeoutMs, () => noAnswer('apps.connections.open (Socket Mode)', startTimeoutMs));
         } catch (err) {
-          throw startError(err, 'SLACK_APP_TOKEN', config.apiUrl);
+          throw startError(err, 'SLACK_APP_TOKEN', where);
         }
       }
       started = true;
       if (receiver) report.connection('slack', true);
     },
-    async stop() {
+    async stop(deadline = Date.now() + DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+      // No new events (HTTP answers 503, the socket closes: Slack re-delivers elsewhere), then the
+      // replies under way, until the deadline.
       stopping = true;
       started = false;
       report.connection('slack', false);
-      if (!receiver) await app.stop();
+      if (!receiver) await settleBy(app.stop(), deadline);
+      await outbox.drain(deadline);
     },
     notReady() {
       if (!started) return stopping ? 'stopped' : 'starting';
       if (socket && !connected) return 'Socket Mode connection down, reconnecting';
       return undefined;
     },
+    deliveries: () => outbox.stats,
   };
+}
+
+/** Attempts at a start-up call that times out or fails on the network before start-up gives up. */
+const STARTUP_ATTEMPTS = 3;
+
+class ResponseUrlError extends Error {
+  constructor(message: string, readonly status: number, readonly retryAfterS?: number) {
+    super(message);
+  }
+}
+
+/**
+ * POSTs a message to an interaction's `response_url` (Bolt's respond() has no timeout and hides
+ * Slack's answer). Slack answers 200 `{ok:false,error}` for some refusals, 404 once it has expired.
+ */
+async function respondTo(url: string, message: object, timeoutMs: number): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new ResponseUrlError(`HTTP ${res.status} ${text.slice(0, 100)}`.trim(), res.status, Number(res.headers.get('retry-after')) || undefined);
+  let refused: unknown;
+  try {
+    const parsed = JSON.parse(text) as { ok?: boolean; error?: unknown };
+    if (parsed?.ok === false) refused = parsed.error ?? 'ok: false';
+  } catch { /* Slack's plain "ok" */ }
+  if (refused !== undefined) throw new ResponseUrlError(String(refused), res.status);
+}
+
+const isTimeout = (err: unknown): boolean => (err as { name?: string } | undefined)?.name === 'TimeoutError';
+/** A Web API call (or fetch) that ended because its timeout ran out. */
+const isRequestTimeout = (err: unknown): boolean => isTimeout(err) || isTimeout((err as { original?: unknown } | undefined)?.original);
+
+/** Reads a failed Web API or response_url call for the outbox: retry or not, after how long, why. */
+function slackVerdict(err: unknown, timeoutMs: number): FailureVerdict {
+  if (err instanceof ResponseUrlError) {
+    const retry = err.status === 429 || err.status >= 500;
+    return { retry, retryAfterMs: err.retryAfterS && err.retryAfterS * 1000, reason: err.message };
+  }
+  if (isRequestTimeout(err)) return { retry: true, reason: `no answer within ${seconds(timeoutMs)}` };
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number; original?: Error };
+  switch (e?.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return { retry: true, retryAfterMs: (e.retryAfter ?? 1) * 1000, reason: `rate limited (Retry-After ${e.retryAfter} s)` };
+    case webApi.ErrorCode.HTTPError:
+      return { retry: (e.statusCode ?? 0) >= 500, reason: `HTTP ${e.statusCode}` };
+    case webApi.ErrorCode.RequestError:
+      return { retry: true, reason: describe(err) };
+    case webApi.ErrorCode.PlatformError: {
+      const code = platformErrorCode(err) ?? 'ok: false';
+      return { retry: RETRYABLE_ERRORS.has(code), reason: code };
+    }
+    default:
+      return { retry: true, reason: describe(err) }; // a network error from fetch itself
+  }
 }
 
 /**
@@ -330,11 +463,15 @@ function fromSlackText(text: string): string {
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
 
 /** Turns a start-up failure into one line; a token Slack rejects is an operator error naming its variable. */
-function startError(err: unknown, variable: string, apiUrl?: string): Error {
+function startError(err: unknown, variable: string, where: string): Error {
+  if (err instanceof StartupError) return err;
   const code = platformErrorCode(err);
   if (code && AUTH_ERRORS.has(code)) return new ConfigError(`${variable} was rejected by Slack (${code})`);
-  return new Error(`Slack start-up failed (${apiUrl ?? 'https://slack.com/api/'}): ${describe(err)}`);
+  return new Error(`Slack start-up failed (${where}): ${describe(err)}`);
 }
+
+/** A start-up failure already worded as the one line to print. */
+class StartupError extends Error {}
 
 function platformErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | undefined)?.data;
@@ -344,7 +481,11 @@ function platformErrorCode(err: unknown): string | undefined {
 function describe(err: unknown): string {
   const code = platformErrorCode(err);
   if (code) return code;
-  return err instanceof Error ? err.message : String(err);
+  // A request error wraps fetch's, whose cause has the system error (ECONNREFUSED, ENOTFOUND…).
+  const inner = (err as { original?: Error }).original ?? err;
+  const cause = (inner as { cause?: { code?: string; message?: string } }).cause;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return cause?.code || cause?.message ? `${message} (${cause.code ?? cause.message})` : message;
 }
 
 /** Bolt, the Web API client and the Socket Mode client all want setLevel/getLevel/setName; ours filters itself. */
@@ -353,7 +494,8 @@ function toBoltLogger(log: Logger): BoltLogger {
   return {
     debug: (...m: unknown[]) => log.debug('slack:', ...m),
     info: (...m: unknown[]) => log.info('slack:', ...m),
-    warn: (...m: unknown[]) => log.warn('slack:', ...m),
+    // The Web API client warns on every failed request; the adapter logs each failure once, with context.
+    warn: (...m: unknown[]) => (m[0] === 'http request failed' ? log.debug : log.warn)('slack:', ...m),
     error: (...m: unknown[]) => log.error('slack:', ...m),
     setLevel: (l: LogLevel) => { level = l; },
     getLevel: () => level,
