@@ -4,7 +4,7 @@
  * past a deadline.
  */
 import { describe, expect, it } from 'vitest';
-import { Outbox, type FailureVerdict } from '../src/infra/outbox.js';
+import { Outbox, type FailureVerdict, type OutboxObserver } from '../src/infra/outbox.js';
 import { capturingLogger, type LogLine } from './support/logs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,6 +36,26 @@ describe('Outbox', () => {
     expect(await box.send('A', 'reply to A', async () => { attempts++; throw new Error('429'); })).toBe(false);
     expect(attempts).toBe(1);
     expect(logs).toEqual([{ level: 'error', text: 'test: reply to A failed: rate limited for 60000 ms; the next attempt would be past its deadline' }]);
+  });
+
+  it('reports each failed attempt (retried or not), the backlog size and each reply given up or shed', async () => {
+    const seen: string[] = [];
+    const observer: OutboxObserver = {
+      attemptFailed: (method, retrying) => seen.push(`${method} failed${retrying ? ', retrying' : ''}`),
+      pendingChanged: (count) => seen.push(`pending ${count}`),
+      dropped: (why) => seen.push(why),
+    };
+    let attempts = 0;
+    const box = new Outbox('test', capturingLogger([]), () => ({ retry: true, reason: 'HTTP 503' }), { retryDelayMs: 10, maxAttempts: 2, maxPending: 1 }, observer);
+    const first = box.send('A', 'reply to A', async () => { if (attempts++ === 0) throw new Error('503'); }, 'chat.postMessage');
+    const second = box.send('B', 'reply to B', async () => {}, 'chat.postMessage'); // over the bound of 1
+    expect([await first, await second]).toEqual([true, false]);
+    const failing = box.send('C', 'reply to C', async () => { throw new Error('503'); }, 'chat.update');
+    expect(await failing).toBe(false);
+    expect(seen).toEqual([
+      'pending 1', 'shed', 'chat.postMessage failed, retrying', 'pending 0',
+      'pending 1', 'chat.update failed, retrying', 'chat.update failed', 'failed', 'pending 0',
+    ]);
   });
 
   it('drain: finishes what it can by the deadline, sends replies queued meanwhile, logs each one left once', async () => {
