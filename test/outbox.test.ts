@@ -1,6 +1,6 @@
 /**
  * The outbox's own rules, with attempts the test controls (the adapters' tests run it against the
- * fake APIs): order within a conversation, the shutdown drain, and giving up rather than waiting
+ * fake APIs): limits per conversation, the shutdown drain, and giving up rather than waiting
  * past a deadline.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,18 +15,42 @@ function outbox(logs: LogLine[], classify: (err: unknown) => FailureVerdict = ()
 }
 
 describe('Outbox', () => {
-  it('sends one reply at a time per conversation, in order, while other conversations go on', async () => {
-    const box = outbox([]);
+  it('sends at most `perConversation` replies at once to one conversation, while other conversations go on', async () => {
+    const box = outbox([], undefined, { perConversation: 2 });
     const events: string[] = [];
     const call = (name: string, ms: number) => async () => {
       events.push(`${name} start`);
       await sleep(ms);
       events.push(`${name} end`);
     };
-    const sent = await Promise.all([box.send('A', 'a1', call('a1', 150)), box.send('A', 'a2', call('a2', 10)), box.send('B', 'b1', call('b1', 10))]);
-    expect(sent).toEqual([true, true, true]);
+    const sent = await Promise.all([
+      box.send('A', 'a1', call('a1', 150)), box.send('A', 'a2', call('a2', 150)), box.send('A', 'a3', call('a3', 10)),
+      box.send('B', 'b1', call('b1', 10)),
+    ]);
+    expect(sent).toEqual([true, true, true, true]);
     expect(events.indexOf('b1 end')).toBeLessThan(events.indexOf('a1 end'));
-    expect(events.indexOf('a2 start')).toBeGreaterThan(events.indexOf('a1 end'));
+    expect(events.indexOf('a2 start')).toBeLessThan(events.indexOf('a1 end'));
+    expect(events.indexOf('a3 start')).toBeGreaterThan(Math.min(events.indexOf('a1 end'), events.indexOf('a2 end')));
+  });
+
+  it('holds the whole conversation while one of its replies waits out a rate limit, and no other', async () => {
+    let limited = true;
+    const box = outbox([], () => rateLimited(200));
+    const started: string[] = [];
+    const call = (name: string) => async () => {
+      started.push(name);
+      if (name === 'a1' && limited) {
+        limited = false;
+        throw new Error('429');
+      }
+    };
+    const a1 = box.send('A', 'a1', call('a1'));
+    await sleep(20);
+    const rest = Promise.all([box.send('A', 'a2', call('a2')), box.send('B', 'b1', call('b1'))]);
+    await sleep(100);
+    expect(started).toEqual(['a1', 'b1']);
+    expect(await Promise.all([a1, rest])).toEqual([true, [true, true]]);
+    expect(started).toEqual(['a1', 'b1', 'a1', 'a2']);
   });
 
   it('gives up at once, logged once, when the wait the API asks for ends past the reply\'s deadline', async () => {
@@ -60,7 +84,8 @@ describe('Outbox', () => {
 
   it('drain: finishes what it can by the deadline, sends replies queued meanwhile, logs each one left once', async () => {
     const logs: LogLine[] = [];
-    const box = outbox(logs);
+    // One call at a time to A, so A's second reply is still queued at the deadline.
+    const box = outbox(logs, undefined, { perConversation: 1 });
     let release!: () => void;
     const stuck = box.send('A', 'reply to A', () => new Promise<void>((r) => { release = r; }));
     const queued = box.send('A', 'second reply to A', async () => {});

@@ -5,8 +5,10 @@
  * never unbounded memory or sockets:
  * - at most `maxPending` replies wait; beyond that new ones are shed;
  * - at most `concurrency` calls are open at once;
- * - a conversation sends one reply at a time, in order, so a rate limit (Retry-After) or a backoff
- *   holds only that conversation while the others go on;
+ * - a conversation has at most `perConversation` calls open, and a rate limit (Retry-After) or a
+ *   backoff holds that conversation (every reply queued for it) while the others go on. Not one at a
+ *   time: a busy group chat must not queue behind its own round trips (Slack allows bursts, Feishu
+ *   5 sends a second per chat), and each reply answers its own message, so strict order buys nothing;
  * - an attempt that fails is retried at most `maxAttempts` times in all, with doubling backoff or
  *   the wait the API named, and never past the reply's deadline (`deadlineMs` after it was queued).
  * Each call itself is bounded by the platform client's timeout. A reply that is finally given up is
@@ -31,6 +33,8 @@ export interface FailureVerdict {
 export interface OutboxLimits {
   maxPending: number;
   concurrency: number;
+  /** Calls open at once to one conversation. */
+  perConversation: number;
   maxAttempts: number;
   /** From queueing to giving up, waits and retries included. */
   deadlineMs: number;
@@ -67,6 +71,7 @@ export interface DeliveryStats {
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
   maxPending: 1000,
   concurrency: 16,
+  perConversation: 4,
   maxAttempts: 4,
   deadlineMs: 60_000,
   retryDelayMs: 1000,
@@ -85,7 +90,8 @@ interface Reply {
 
 interface Conversation {
   queue: Reply[];
-  busy: boolean;
+  /** Calls open now. */
+  busy: number;
   /** No attempt before this time (a rate limit or a backoff). */
   notBefore: number;
 }
@@ -147,7 +153,7 @@ export class Outbox {
     }
     return new Promise((settle) => {
       let conv = this.conversations.get(conversation);
-      if (!conv) this.conversations.set(conversation, (conv = { queue: [], busy: false, notBefore: 0 }));
+      if (!conv) this.conversations.set(conversation, (conv = { queue: [], busy: 0, notBefore: 0 }));
       conv.queue.push({ conversation, what, method, attempt, attempts: 0, deadline: this.now() + this.limits.deadlineMs, settle });
       this.waiting++;
       this.observer?.pendingChanged(this.waiting);
@@ -209,10 +215,10 @@ export class Outbox {
     const now = this.now();
     let nextWake = Infinity;
     for (const [key, conv] of this.conversations) {
-      if (conv.busy) continue;
+      if (conv.busy >= this.limits.perConversation) continue;
       const reply = conv.queue[0];
       if (!reply) {
-        this.conversations.delete(key);
+        if (conv.busy === 0) this.conversations.delete(key);
         continue;
       }
       const start = Math.max(now, conv.notBefore);
@@ -230,8 +236,9 @@ export class Outbox {
       }
       if (this.inFlight.size >= this.limits.concurrency) continue;
       conv.queue.shift();
-      conv.busy = true;
-      // Round robin: a conversation that just sent goes to the back of the line.
+      conv.busy++;
+      // Round robin: a conversation that just sent goes to the back of the line (and, if it may send
+      // more, is visited again in this loop after the others).
       this.conversations.delete(key);
       this.conversations.set(key, conv);
       void this.run(conv, reply);
@@ -255,7 +262,7 @@ export class Outbox {
       this.observer?.attemptFailed(reply.method, !this.closed && verdict.retry && reply.attempts < this.limits.maxAttempts);
     }
     this.inFlight.delete(reply);
-    conv.busy = false;
+    conv.busy--;
     if (this.closed) {
       // drain() has already reported this reply; a late result changes nothing.
     } else if (!verdict) {
