@@ -5,7 +5,7 @@ import type { Intent, Lang } from './types.js';
  * the Slack manifest's `/iiot` usage hint and the Feishu bot menu, so they never drift apart.
  */
 export interface CommandSpec {
-  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'about'>;
+  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'about' | 'map'>;
   /** Words that select this command, matched after normalisation (lower case, simplified Chinese). */
   keywords: { zh: string[]; en: string[] };
   args: Record<Lang, string>;
@@ -56,6 +56,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: { zh: ['北京和上海对比'], en: ['compare hebei with henan'] },
   },
   {
+    name: 'map',
+    keywords: { zh: ['地图', '分布图', '梯队分布图', '梯队图', '示意图'], en: ['map', 'ditu', 'fenbutu'] },
+    args: { zh: '', en: '' },
+    summary: { zh: '四大梯队分布图（31个地区按梯队着色）', en: 'A map of the 31 regions coloured by tier' },
+    examples: { zh: ['地图', '梯队分布图'], en: ['map', 'tier map'] },
+  },
+  {
     name: 'about',
     keywords: { zh: ['来源', '出处', '关于', '报告'], en: ['about', 'source', 'report'] },
     args: { zh: '', en: '' },
@@ -75,7 +82,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const SLASH_COMMAND = {
   command: '/iiot',
   description: "Look up China's Industrial Internet report: tiers, paths, figures / 查询中国工业互联网发展成效评估报告",
-  usageHint: '[region | tier | path | metrics | compare A B | help]  e.g. 湖北, tiers, compare beijing shanghai',
+  usageHint: '[region | tier | path | metrics | compare A B | map | help]  e.g. 湖北, tiers, compare beijing shanghai',
 } as const;
 
 /** Feishu bot menu items (event type): the key Feishu sends back, and the command it runs. */
