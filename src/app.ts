@@ -5,6 +5,10 @@ import { MemoryStore, type Store } from './infra/store.js';
 import { startHttpServer, type Route } from './infra/http-server.js';
 import { createLogger, type Logger } from './infra/log.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
+import { Pictures } from './pictures/index.js';
+
+/** One picture cache per process, whichever platforms draw from it. */
+const sharedPictures = new Pictures();
 
 export interface RunningBot {
   adapters: PlatformAdapter[];
@@ -23,7 +27,10 @@ export interface StartOptions {
 /** Starts every platform that has credentials in `config`, sharing one handler and one HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const deps: AdapterDeps = { handle, overview, store: options.store ?? new MemoryStore(), logger };
+  const deps: AdapterDeps = {
+    handle, overview, store: options.store ?? new MemoryStore(), logger,
+    pictures: config.pictures === false ? undefined : sharedPictures,
+  };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
   if (config.slack) {

@@ -27,6 +27,8 @@ export interface Config {
   slack?: SlackConfig;
   feishu?: FeishuConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Cards carry pictures (the tier map, charts) unless false: then text cards only, nothing uploaded. */
+  pictures?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -84,5 +86,6 @@ function feishuConfig(env: Env): FeishuConfig | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
-  return { port, logLevel, slack: slackConfig(env), feishu: feishuConfig(env) };
+  const pictures = check('PICTURES', z.enum(['on', 'off']), env.PICTURES || 'on', 'use "on" (default) or "off"') === 'on';
+  return { port, logLevel, pictures, slack: slackConfig(env), feishu: feishuConfig(env) };
 }

@@ -26,7 +26,7 @@ export const FONT_FILES = ['NotoSansSC-Regular.subset.ttf', 'NotoSansSC-Bold.sub
 
 /** Logical size; the PNG is drawn at 2× so it stays sharp on high-density screens. */
 export const SIZES = { map: { width: 900, height: 760 }, 'tier-bars': { width: 900, height: 520 } } as const;
-const ZOOM = 2;
+export const ZOOM = 2;
 
 export function drawSvg(image: CardImage, lang: Lang): string {
   const { width, height } = SIZES[image.picture.kind];

@@ -2,6 +2,7 @@ import type { Answer, Inbound, Lang } from '../core/types.js';
 import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
+import type { Pictures } from '../pictures/index.js';
 
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
@@ -11,6 +12,8 @@ export interface AdapterDeps {
   /** Shared state: delivery dedup and caches (memory, or Redis across replicas). */
   store: Store;
   logger: Logger;
+  /** Draws cards' pictures (lazily, cached); without it cards go out without pictures. */
+  pictures?: Pictures;
 }
 
 /** A connected chat platform. HTTP modes expose routes that the app mounts on its one server. */

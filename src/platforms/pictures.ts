@@ -23,9 +23,14 @@ export class UploadedPictures {
     private readonly upload: Upload,
   ) {}
 
-  /** The platform's id for this picture in `scope` (a team, an app), uploading it the first time. */
+  /** The platform's id for this picture in `scope` (a team, an app), if it was uploaded before. */
+  async known(image: CardImage, lang: Lang, scope: string): Promise<string | undefined> {
+    return this.deps.store.get(this.key(image, lang, scope)).catch(() => undefined);
+  }
+
+  /** The platform's id for this picture in `scope`, uploading it the first time. */
   async idFor(image: CardImage, lang: Lang, scope: string): Promise<string | undefined> {
-    const key = `${this.platform}:picture:${scope}:${pictureId(image, lang)}`;
+    const key = this.key(image, lang, scope);
     const known = await this.deps.store.get(key).catch(() => undefined);
     if (known) return known;
     let pending = this.inFlight.get(key);
@@ -34,6 +39,10 @@ export class UploadedPictures {
       this.inFlight.set(key, pending);
     }
     return pending;
+  }
+
+  private key(image: CardImage, lang: Lang, scope: string): string {
+    return `${this.platform}:picture:${scope}:${pictureId(image, lang)}`;
   }
 
   private async drawAndUpload(key: string, image: CardImage, lang: Lang): Promise<string | undefined> {

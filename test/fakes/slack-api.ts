@@ -23,7 +23,22 @@ export interface ResponseUrlCall {
 }
 
 /** Fields the Web API client JSON-stringifies inside the form body. */
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  /** The bytes posted to the upload URL (inside the client's form body). */
+  bytes?: Buffer;
+  title?: string;
+  completed: boolean;
+  channel?: string;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const BOT_USER_ID = 'U0BOT';
 export const BOT_ID = 'B0BOT';
@@ -36,6 +51,8 @@ export class FakeSlack {
   readonly socketFrames: any[] = [];
   /** Locale users.info reports per user id; absent means Slack gives none. */
   readonly locales = new Map<string, string>();
+  /** Files by id, as uploaded. */
+  readonly files = new Map<string, FakeFile>();
   private readonly failures = new Map<string, string>();
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -149,14 +166,30 @@ export class FakeSlack {
     this.notify();
   }
 
+  /** The PNG inside an upload's body (the client posts it as a form field), as Slack would store it. */
+  uploadedPng(fileId: string): Buffer | undefined {
+    const bytes = this.files.get(fileId)?.bytes;
+    const at = bytes?.indexOf(PNG_SIGNATURE) ?? -1;
+    return bytes && at >= 0 ? bytes.subarray(at) : undefined;
+  }
+
   private async onRequest(req: IncomingMessage): Promise<unknown> {
-    const raw = await readBody(req);
+    const buffer = await readBody(req);
+    const raw = buffer.toString('utf8');
     const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/upload/')) {
+      const file = this.files.get(path.slice('/upload/'.length));
+      if (!file || file.completed) return { ok: false, error: 'invalid_upload' };
+      file.bytes = buffer;
+      this.calls.push({ method: 'upload', args: { fileId: file.id, bytes: buffer.length } });
+      this.notify();
+      return { ok: true };
+    }
     if (path.startsWith('/response/')) {
       const body = JSON.parse(raw);
       this.responses.push({ id: path.slice('/response/'.length), body });
       this.notify();
-      const errors = body.blocks ? blockKitViolations(body.blocks) : [];
+      const errors = body.blocks ? [...blockKitViolations(body.blocks), ...this.unknownFiles(body.blocks)] : [];
       return errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true };
     }
     const method = path.replace(/^\/api\//, '');
@@ -176,9 +209,23 @@ export class FakeSlack {
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'iiot', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
       case 'apps.connections.open':
         return { ok: true, url: `${this.origin.replace(/^http/, 'ws')}/link/?ticket=fake` };
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !(length > 0)) return { ok: false, error: 'invalid_arguments' };
+        const id = `F0FAKE${this.files.size + 1}`;
+        this.files.set(id, { id, filename: args.filename, length, altText: args.alt_text, completed: false });
+        return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
+        const files = listed.map((f) => this.files.get(f.id));
+        if (files.length === 0 || files.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
+        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: listed[i].title, channel: args.channel_id });
+        return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title, mimetype: 'image/png' })) };
+      }
       case 'chat.postMessage':
       case 'chat.update': {
-        const errors = blockKitViolations(args.blocks ?? []);
+        const errors = [...blockKitViolations(args.blocks ?? []), ...this.unknownFiles(args.blocks ?? [])];
         if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
         const ts = method === 'chat.update' ? args.ts : `${this.tsCounter++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
@@ -196,13 +243,20 @@ export class FakeSlack {
         return { ok: false, error: 'unknown_method' };
     }
   }
+
+  /** An image block may name only a file whose upload was completed (the bot's own, so it has access). */
+  private unknownFiles(blocks: any[]): string[] {
+    return (Array.isArray(blocks) ? blocks : [])
+      .filter((b) => b?.type === 'image' && b.slack_file && !this.files.get(b.slack_file.id)?.completed)
+      .map((b) => `image block names unknown or unfinished file ${b.slack_file.id}`);
+  }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -276,7 +330,10 @@ export function blockKitViolations(blocks: any[], opts: LimitOptions = {}): stri
         }
         break;
       case 'image':
-        if (!b.image_url || b.image_url.length > 3000) err(i, 'image_url missing or > 3000');
+        // Exactly one of a public image_url and a Slack-hosted slack_file ({id} or {url}).
+        if (!!b.image_url === !!b.slack_file) err(i, 'image needs exactly one of image_url and slack_file');
+        if (b.image_url !== undefined && (typeof b.image_url !== 'string' || b.image_url.length > 3000)) err(i, 'image_url > 3000');
+        if (b.slack_file !== undefined && !b.slack_file.id === !b.slack_file.url) err(i, 'slack_file needs exactly one of id and url');
         if (!b.alt_text || b.alt_text.length > 2000) err(i, 'alt_text missing or > 2000');
         break;
       case 'divider':

@@ -16,9 +16,9 @@ import { ConfigError, type FeishuConfig } from '../../infra/config.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import { MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
+import { MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
-import { ImageKeyCache } from './images.js';
+import { createFeishuPictures } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
 
@@ -45,13 +45,12 @@ export interface CardCallbackResponse {
   toast?: { type: 'error'; content: string; i18n?: Record<string, string> };
 }
 
-interface ApiResult { code?: number; msg?: string }
+interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
 const SEND_ATTEMPTS = 3;
 const RATE_LIMITED = 99991400;
-/** Image upload budget: a card callback must be answered within 3 s in all. */
-const CALLBACK_IMAGE_MS = 1500;
-const MESSAGE_IMAGE_MS = 10_000;
+/** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
+const CALLBACK_PICTURE_MS = 1500;
 
 /**
  * node-sdk's logger, on ours. Its LoggerProxy passes arguments as one array; its error objects
@@ -109,12 +108,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   let stopped = false;
   let wsClient: Lark.WSClient | undefined;
 
-  const images = new ImageKeyCache({
-    async upload(bytes) {
-      const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
-      return r?.image_key;
-    },
-  }, logger);
+  const pictures = createFeishuPictures(async (bytes) => {
+    const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
+    return r?.image_key;
+  }, deps, config.appId);
 
   // ---- bot identity: a group message is answered only if it mentions this open_id ----
   let botOpenIdPromise: Promise<string> | undefined;
@@ -148,17 +145,31 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  async function render(answer: Answer, imageTimeoutMs: number): Promise<FeishuCard> {
-    const imageKey = answer.card.image ? await images.keyFor(answer.card.image.url, imageTimeoutMs) : undefined;
-    return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+  const render = (answer: Answer, imageKey?: string): FeishuCard => renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+
+  /** Puts the uploaded picture into a card already sent (cards are sent with update_multi). */
+  async function patchPicture(answer: Answer, messageId: string, key: Promise<string | undefined>): Promise<void> {
+    const imageKey = await key;
+    if (!imageKey) return;
+    await send(`picture for ${messageId}`, () => client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(render(answer, imageKey)) } }));
+  }
+
+  /**
+   * Sends the card at once, with its picture if that was uploaded before; otherwise the picture is
+   * uploaded after and patched into the sent message. `deliver` returns the sent message's id.
+   */
+  async function deliver(answer: Answer, sendCard: (card: FeishuCard) => Promise<string | undefined>): Promise<void> {
+    const known = await pictures.knownKey(answer);
+    const messageId = await sendCard(render(answer, known));
+    if (!known && messageId) await patchPicture(answer, messageId, pictures.key(answer));
   }
 
   /** Retries network errors, 5xx and rate limits with the same uuid; other API errors are final. */
-  async function send(what: string, call: () => Promise<ApiResult>): Promise<void> {
+  async function send(what: string, call: () => Promise<ApiResult>): Promise<string | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
         const r = await call();
-        if (r?.code === 0) return;
+        if (r?.code === 0) return r.data?.message_id;
         if (r?.code !== RATE_LIMITED) throw new SendRejected(`code ${r?.code}: ${r?.msg}`);
         throw Object.assign(new Error(`rate limited: ${r?.msg}`), { retry: true });
       } catch (err) {
@@ -190,11 +201,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       ? { text: kind.text, platform: 'feishu', userId }
       // Images, stickers, files…: nothing to read, so the help card, in the edition's language.
       : { text: 'help', platform: 'feishu', lang: defaultLang, userId };
-    const card = await render(deps.handle(inbound), MESSAGE_IMAGE_MS);
-    await send(`reply to ${messageId}`, () => client.im.message.reply({
+    await deliver(deps.handle(inbound), (card) => send(`reply to ${messageId}`, () => client.im.message.reply({
       path: { message_id: messageId },
       data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('r', messageId) },
-    }));
+    })));
   }
 
   async function answerMenu(ev: MenuEvent): Promise<void> {
@@ -204,11 +214,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const card = await render(deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId }), MESSAGE_IMAGE_MS);
-    await send(`menu answer to ${openId}`, () => client.im.message.create({
+    const answer = deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId });
+    await deliver(answer, (card) => send(`menu answer to ${openId}`, () => client.im.message.create({
       params: { receive_id_type: 'open_id' },
       data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
-    }));
+    })));
   }
 
   /** Synchronous by contract: the response (within 3 s) carries the new card. Callbacks are not re-pushed. */
@@ -218,7 +228,14 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       const inbound: Inbound = cmd
         ? { text: cmd, platform: 'feishu', userId: ev.operator?.open_id }
         : { text: 'help', platform: 'feishu', lang: defaultLang, userId: ev.operator?.open_id };
-      return { card: { type: 'raw', data: await render(deps.handle(inbound), CALLBACK_IMAGE_MS) } };
+      const answer = deps.handle(inbound);
+      // The response replaces the card, so a picture waits briefly to ride in it; a slower one is
+      // patched in after (by then the response has long been applied).
+      const key = pictures.key(answer);
+      const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
+      const messageId = ev.context?.open_message_id;
+      if (!imageKey && messageId && needsUpload(answer.card.image)) track('picture patch', () => patchPicture(answer, messageId, key));
+      return { card: { type: 'raw', data: render(answer, imageKey) } };
     } catch (err) {
       logger.error('feishu: card action failed:', describe(err));
       return { toast: { type: 'error', content: '出错了，请稍后再试 / Something went wrong', i18n: { zh_cn: '出错了，请稍后再试', en_us: 'Something went wrong, please try again' } } };

@@ -1,62 +1,35 @@
 /**
- * A card image is a URL in the neutral card; Feishu cards only show uploaded images (`img_key`).
- * Each URL is fetched and uploaded once per process; a failure leaves the card without its image
- * rather than failing the reply.
+ * Card pictures on Feishu/Lark: the map is uploaded once per app with `im.image.create` and shown as
+ * the card's `img` by `image_key` (bar charts need no upload: the card draws them). The key is kept in
+ * the shared Store, so every replica reuses one upload.
  */
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../infra/log.js';
+import type { Answer } from '../../core/types.js';
+import { needsUpload } from '../../render/feishu.js';
+import type { AdapterDeps } from '../adapter.js';
+import { UploadedPictures } from '../pictures.js';
 
-export interface ImageUploader {
-  /** Uploads image bytes for use in messages; resolves to the image key. */
-  upload(bytes: Buffer): Promise<string | undefined>;
+/** Uploads image bytes for use in messages; resolves to the image key (node-sdk's `im.image.create`). */
+export type ImageUpload = (bytes: Buffer) => Promise<string | undefined>;
+
+export interface FeishuPictures {
+  /** The image key of the answer's picture, uploading it if need be; undefined when it has none to upload. */
+  key(answer: Answer): Promise<string | undefined>;
+  /** The image key only if the picture was uploaded before: the card can carry it at once. */
+  knownKey(answer: Answer): Promise<string | undefined>;
 }
 
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024; // Feishu's upload limit
-
-async function load(url: string, signal: AbortSignal): Promise<Buffer> {
-  if (url.startsWith('file:')) return readFile(fileURLToPath(url), { signal });
-  const res = await fetch(url, { signal });
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return Buffer.from(await res.arrayBuffer());
-}
-
-export class ImageKeyCache {
-  private readonly keys = new Map<string, Promise<string | undefined>>();
-
-  constructor(private readonly uploader: ImageUploader, private readonly logger: Logger) {}
-
-  /**
-   * The image key for `url`, or undefined if it could not be had within `timeoutMs` (a card
-   * callback has 3 s in all). A slow upload keeps going and serves the next card.
-   */
-  async keyFor(url: string, timeoutMs: number): Promise<string | undefined> {
-    let pending = this.keys.get(url);
-    if (!pending) {
-      pending = this.fetchAndUpload(url);
-      this.keys.set(url, pending);
-      // A failed upload is forgotten so a later card can try again.
-      pending.then((key) => { if (!key) this.keys.delete(url); }, () => this.keys.delete(url));
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), timeoutMs); });
-    try {
-      return await Promise.race([pending, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async fetchAndUpload(url: string): Promise<string | undefined> {
-    try {
-      const bytes = await load(url, AbortSignal.timeout(10_000));
-      if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new Error(`image ${url} is ${bytes.length} bytes`);
-      const key = await this.uploader.upload(bytes);
-      if (!key) throw new Error('upload returned no image_key');
-      return key;
-    } catch (err) {
-      this.logger.warn(`feishu: card image left out (${url}):`, err instanceof Error ? err.message : err);
-      return undefined;
-    }
-  }
+export function createFeishuPictures(upload: ImageUpload, deps: AdapterDeps, appId: string): FeishuPictures {
+  const uploaded = deps.pictures && new UploadedPictures('feishu', { ...deps, pictures: deps.pictures }, async (png) => {
+    const key = await upload(png.bytes);
+    if (!key) throw new Error('im.image.create returned no image_key');
+    return key;
+  });
+  return {
+    async key(answer) {
+      return uploaded && needsUpload(answer.card.image) ? uploaded.idFor(answer.card.image, answer.lang, appId) : undefined;
+    },
+    async knownKey(answer) {
+      return uploaded && needsUpload(answer.card.image) ? uploaded.known(answer.card.image, answer.lang, appId) : undefined;
+    },
+  };
 }

@@ -15,9 +15,10 @@ import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
-  renderSlackAnswer, renderSlackFailure, renderSlackHome, type RenderOptions, type SlackMessage,
+  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { createSlackPictures } from './pictures.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -61,6 +62,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   };
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
+  const pictures = createSlackPictures(app.client, deps);
 
   /** Send errors are logged, never thrown: a failed reply must not take the process down. */
   const attempt = async (what: string, send: () => Promise<unknown>): Promise<boolean> => {
@@ -107,25 +109,48 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = (text: string, userId?: string) =>
-    ({ response_type: 'ephemeral' as const, ...render(ask(text, userId), { share: text.trim() || 'help' }) });
+  // The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
+  // reach a slash command's reply), so it follows as a second private message.
+  const slashCommand = (form: { text: string; user_id?: string; team_id?: string; response_url?: string }) => {
+    const answer = ask(form.text, form.user_id);
+    const ack = { response_type: 'ephemeral' as const, ...render(answer, { share: form.text.trim() || 'help' }) };
+    const followUp = async () => {
+      const fileId = await pictures.fileId(answer, form.team_id);
+      if (fileId && answer && form.response_url) {
+        await attempt('picture (response_url)', () => pictures.postToResponseUrl(form.response_url!, { response_type: 'ephemeral', replace_original: false, ...renderSlackPicture(answer.card, fileId) }));
+      }
+    };
+    return { ack, followUp };
+  };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
-    await ack(slashAck(command.text, command.user_id));
+    const { ack: body, followUp } = slashCommand(command);
+    await ack(body);
+    await followUp();
   });
+
+  /** A reply in a conversation: the card at once, then the picture patched into it. */
+  const reply = async (answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
+    const fileId = await pictures.cachedFileId(answer, team);
+    let ts: string | undefined;
+    const sent = await attempt('chat.postMessage', async () => {
+      ts = (await app.client.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
+    });
+    if (!sent || fileId || !ts) return;
+    const uploaded = await pictures.fileId(answer, team);
+    if (uploaded) await attempt('chat.update (picture)', () => pictures.whenProcessed(() => app.client.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
+  };
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text, event.user));
-    await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message }));
+    await reply(ask(event.text, event.user), body.team_id, event.channel, event.thread_ts ?? event.ts);
   });
 
   app.event('message', async ({ event, body, client }) => {
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    const message = render(ask(event.text ?? '', event.user));
-    await attempt('chat.postMessage', () => client.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message }));
+    await reply(ask(event.text ?? '', event.user), body.team_id, event.channel, event.thread_ts);
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {
@@ -143,10 +168,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
         return publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']);
       }
       const answer = ask(value, user);
+      const team = body.team?.id ?? body.user.team_id;
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return; // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
-        const shared = await attempt('share (response_url)', () => respond({ response_type: 'in_channel', replace_original: false, ...render(answer) }));
+        // The picture goes public only now, with the shared card.
+        const pictureFileId = await pictures.fileId(answer, team);
+        const shared = await attempt('share (response_url)', () => respond({ response_type: 'in_channel', replace_original: false, ...render(answer, { pictureFileId }) }));
         if (shared) await attempt('delete ephemeral (response_url)', () => respond({ delete_original: true }));
         return;
       }
@@ -155,18 +183,29 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
         await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
         return;
       }
+      // The card changes at once; a picture not uploaded yet is patched in by a second update.
+      const cached = await pictures.cachedFileId(answer, team);
+      const later = cached ? undefined : pictures.fileId(answer, team);
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        await attempt('update ephemeral (response_url)', () => respond({ replace_original: true, ...render(answer, { share: value }) }));
+        const update = (pictureFileId?: string) => respond({ replace_original: true, ...render(answer, { share: value, pictureFileId }) });
+        await attempt('update ephemeral (response_url)', () => update(cached));
+        const fileId = await later;
+        if (fileId) await attempt('update ephemeral (picture)', () => pictures.whenProcessed(() => update(fileId)));
         return;
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
-      const message = render(answer);
       const channel = body.channel?.id ?? body.container.channel_id;
       const ts = body.message?.ts ?? body.container.message_ts;
-      const updated = channel && ts && (await attempt('chat.update', () => client.chat.update({ channel, ts, ...message })));
-      if (!updated) await attempt('update (response_url)', () => respond({ replace_original: true, ...message }));
+      const update = async (pictureFileId?: string) => {
+        const message = render(answer, { pictureFileId });
+        const updated = channel && ts && (await attempt('chat.update', () => client.chat.update({ channel, ts, ...message })));
+        if (!updated) await attempt('update (response_url)', () => respond({ replace_original: true, ...message }));
+      };
+      await update(cached);
+      const fileId = await later;
+      if (fileId) await update(fileId);
     });
 
   app.error(async (error) => {
@@ -208,7 +247,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     });
     const form = signed ? new URLSearchParams(body) : undefined;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
-    boltHttp.buildContentResponse(res, slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined));
+    const { ack, followUp } = slashCommand({
+      text: form.get('text') ?? '', user_id: form.get('user_id') ?? undefined,
+      team_id: form.get('team_id') ?? undefined, response_url: form.get('response_url') ?? undefined,
+    });
+    boltHttp.buildContentResponse(res, ack);
+    void followUp();
   };
 
   let ready = false;
