@@ -108,7 +108,7 @@ export class FakeSlack {
   }
 
   /** Resolves with what `pick` finds, re-checking on every recorded call (and every 25 ms for outside state). */
-  async waitFor<T>(pick: () => T | undefined, what = 'a call', timeoutMs = 3000): Promise<T> {
+  async waitFor<T>(pick: () => T | undefined, what = 'a call', timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = pick();
@@ -166,11 +166,10 @@ export class FakeSlack {
     this.notify();
   }
 
-  /** The PNG inside an upload's body (the client posts it as a form field), as Slack would store it. */
+  /** The PNG an upload carried, as Slack would store it. */
   uploadedPng(fileId: string): Buffer | undefined {
     const bytes = this.files.get(fileId)?.bytes;
-    const at = bytes?.indexOf(PNG_SIGNATURE) ?? -1;
-    return bytes && at >= 0 ? bytes.subarray(at) : undefined;
+    return bytes?.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE) ? bytes : undefined;
   }
 
   private async onRequest(req: IncomingMessage): Promise<unknown> {
@@ -180,7 +179,7 @@ export class FakeSlack {
     if (path.startsWith('/upload/')) {
       const file = this.files.get(path.slice('/upload/'.length));
       if (!file || file.completed) return { ok: false, error: 'invalid_upload' };
-      file.bytes = buffer;
+      file.bytes = fileContent(req.headers['content-type'] ?? '', buffer);
       this.calls.push({ method: 'upload', args: { fileId: file.id, bytes: buffer.length } });
       this.notify();
       return { ok: true };
@@ -259,6 +258,20 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The file in an upload: the raw body, or the form part the client put it in. */
+function fileContent(contentType: string, body: Buffer): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
+  const text = body.toString('latin1');
+  for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
+    const start = part.indexOf('\r\n\r\n');
+    if (start >= 0 && /filename=|name="(file|body)"/.test(part.slice(0, start))) {
+      return Buffer.from(part.slice(start + 4).replace(/\r\n$/, ''), 'latin1');
+    }
+  }
+  return body;
 }
 
 function parseArgs(contentType: string, raw: string): Record<string, any> {
