@@ -103,7 +103,8 @@ export function mapOption(image: CardImage, lang: Lang, map: ChinaMap, height: n
     const feature = names.get(Number(adcode));
     if (!feature) continue;
     labels.set(feature, name[lang]);
-    data.push({ name: feature, itemStyle: { areaColor: NOT_COVERED_COLOR, borderColor: '#ffffff', borderWidth: 0.8 }, label: label(adcode, false) });
+    // Outlined in their own grey, or Macao (a few pixels across) would vanish under its white border.
+    data.push({ name: feature, itemStyle: { areaColor: NOT_COVERED_COLOR, borderColor: NOT_COVERED_COLOR, borderWidth: 1 }, label: label(adcode, false) });
   }
   data.push({ name: ISLANDS, itemStyle: { areaColor: '#ffffff', borderColor: '#9a9a9a', borderWidth: 0.8 }, label: { show: false } });
 
