@@ -64,20 +64,26 @@ export function legend(lang: Lang): LegendEntry[] {
   ];
 }
 
+/** The same for every map, so built once per language: handle() stays a few microseconds. */
+const perLang = <T>(build: (lang: Lang) => T): Record<Lang, T> => ({ zh: build('zh'), en: build('en') });
+const LEGENDS = perLang(legend);
+const TIERS_ALT = perLang((lang) => report.tiers
+  .map((tier) => PICTURE_TEXT[lang].tierAlt(tier[lang], tier.members.length, join(tier.members.map((id) => regionName(id, lang)), lang)))
+  .join(PICTURE_TEXT[lang].sep));
+
 /**
  * The tier map, with `highlight` (region ids) standing out when given. Any set of regions works:
  * a region, a tier's members, a comparison, a grouping such as 长三角.
  */
 export function mapImage(lang: Lang, highlight?: string[], title = PICTURE_TEXT[lang].mapTitle): CardImage {
   const t = PICTURE_TEXT[lang];
-  const tiers = report.tiers.map((tier) => t.tierAlt(tier[lang], tier.members.length, join(tier.members.map((id) => regionName(id, lang)), lang)));
   const shown = highlight?.filter((id) => regionById.has(id));
   const all = !shown || shown.length === 0 || shown.length === report.regions.length;
   return {
     picture: all ? { kind: 'map' } : { kind: 'map', highlight: [...new Set(shown)].sort() },
     title,
-    alt: t.mapAlt(tiers.join(t.sep), all ? '' : t.highlight(join(shown.map((id) => regionName(id, lang)), lang))),
-    legend: legend(lang),
+    alt: t.mapAlt(TIERS_ALT[lang], all ? '' : t.highlight(join(shown.map((id) => regionName(id, lang)), lang))),
+    legend: LEGENDS[lang],
   };
 }
 
@@ -87,7 +93,7 @@ export function barsImage(lang: Lang): CardImage {
     picture: { kind: 'tier-bars' },
     title: t.barsTitle,
     alt: t.barsAlt(join(report.tiers.map((tier) => t.bar(tier[lang], tier.members.length)), lang)),
-    legend: legend(lang).filter((e) => e.tierId),
+    legend: LEGENDS[lang].filter((e) => e.tierId),
   };
 }
 

@@ -86,6 +86,10 @@ function feishuConfig(env: Env): FeishuConfig | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
-  const pictures = check('PICTURES', z.enum(['on', 'off']), env.PICTURES || 'on', 'use "on" (default) or "off"') === 'on';
-  return { port, logLevel, pictures, slack: slackConfig(env), feishu: feishuConfig(env) };
+  return { port, logLevel, pictures: picturesEnabled(env), slack: slackConfig(env), feishu: feishuConfig(env) };
+}
+
+/** PICTURES=off: text cards only (no drawing, no uploads, no files:write needed). */
+export function picturesEnabled(env: Env = process.env): boolean {
+  return check('PICTURES', z.enum(['on', 'off']), env.PICTURES || 'on', 'use "on" (default) or "off"') === 'on';
 }
