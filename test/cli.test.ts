@@ -89,7 +89,7 @@ describe('npm start without credentials: console chat', () => {
     const r = iiot(['chat'], { input: '湖北\n', env: { PICTURES: 'off' } });
     expect(r.stdout).toContain('湖北 · 示范引领梯队');
     expect(r.stdout).not.toContain('图片');
-  });
+  }, 60_000);
 
   it('follows a numbered button of the previous card', () => {
     const r = iiot(['chat'], { input: 'shanxi\n2\n' });

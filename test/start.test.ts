@@ -102,7 +102,8 @@ describe('iiot start with Slack (HTTP) and Feishu (webhook) on one port', () => 
     child!.kill('SIGTERM');
     const code = await new Promise((r) => child!.once('exit', (c) => r(c)));
     expect(code).toBe(0);
-  });
+    // Generous: the bot draws the slash command's picture meanwhile, on a machine that may be busy.
+  }, 30_000);
 });
 
 describe('iiot start on a port already in use', () => {
