@@ -66,6 +66,8 @@ export class FakeFeishu {
   botOpenId = FAKE_BOT_OPEN_ID;
   /** Delay before answering message reply/create, to play a slow Feishu. */
   sendDelayMs = 0;
+  /** Delay before answering an image upload. */
+  imageDelayMs = 0;
   /** App secret the token endpoint accepts (any when undefined). */
   appSecret?: string;
   /** When set, `/callback/ws/endpoint` refuses with this code (e.g. long connection not enabled). */
@@ -129,6 +131,7 @@ export class FakeFeishu {
     this.wsFrames.length = 0;
     this.failures.length = 0;
     this.sendDelayMs = 0;
+    this.imageDelayMs = 0;
   }
 
   // ---------------- HTTP ----------------
@@ -188,6 +191,7 @@ export class FakeFeishu {
     }
     if (p === '/open-apis/im/v1/images' && call.method === 'POST') {
       if (!call.body?.fields?.includes('image') || call.body?.imageType !== 'message') return [400, { code: 234001, msg: 'invalid image upload' }];
+      if (this.imageDelayMs) await new Promise((r) => setTimeout(r, this.imageDelayMs));
       const key = `img_v3_fake_${++this.seq}`;
       this.images.set(key, call.body.image ?? Buffer.alloc(0));
       return [200, { code: 0, msg: 'ok', data: { image_key: key } }];

@@ -115,6 +115,22 @@ describe('card pictures', () => {
     expect(res.ms).toBeLessThan(3000);
   });
 
+  it('answers a click at once when the picture is not ready, then patches it into the clicked card', async () => {
+    await post(p2p('help'));
+    await adapter.idle();
+    const clicked = fake.delivered[0]!.messageId;
+    fake.imageDelayMs = 2500; // longer than a callback may wait for it
+    const res = await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'region qinghai --lang en' }, messageId: clicked }));
+    expect(res.body.card.data.header.title.content).toContain('Qinghai');
+    expect(imgKey(res.body.card.data)).toBeUndefined();
+    expect(res.ms).toBeLessThan(3000);
+    await adapter.idle();
+    expect(fake.patched).toHaveLength(1);
+    expect(fake.patched[0]!.messageId).toBe(clicked);
+    expect(imgKey(fake.patched[0]!.card)).toMatch(/^img_v3_fake_/);
+    expect(fake.patched[0]!.card.header.title.content).toContain('Qinghai');
+  }, 30_000);
+
   it('draws the tiers overview with the card\'s own chart component, uploading nothing', async () => {
     await post(p2p('四大梯队'));
     await adapter.idle();
