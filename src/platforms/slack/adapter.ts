@@ -129,28 +129,28 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   });
 
   /** A reply in a conversation: the card at once, then the picture patched into it. */
-  const reply = async (answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
+  const reply = async (client: WebClient, answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
     const fileId = await pictures.cachedFileId(answer, team);
     let ts: string | undefined;
     const sent = await attempt('chat.postMessage', async () => {
-      ts = (await app.client.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
+      ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
     });
     if (!sent || fileId || !ts) return;
     const uploaded = await pictures.fileId(answer, team);
-    if (uploaded) await attempt('chat.update (picture)', () => pictures.whenProcessed(() => app.client.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
+    if (uploaded) await attempt('chat.update (picture)', () => pictures.whenProcessed(() => client.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
   };
 
   app.event('app_mention', async ({ event, body, client }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    await reply(ask(event.text, event.user), body.team_id, event.channel, event.thread_ts ?? event.ts);
+    await reply(client, ask(event.text, event.user), body.team_id, event.channel, event.thread_ts ?? event.ts);
   });
 
   app.event('message', async ({ event, body, client }) => {
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    await reply(ask(event.text ?? '', event.user), body.team_id, event.channel, event.thread_ts);
+    await reply(client, ask(event.text ?? '', event.user), body.team_id, event.channel, event.thread_ts);
   });
 
   app.event('app_home_opened', async ({ event, body, client }) => {
