@@ -36,8 +36,13 @@ async function writePicture(answer: Answer): Promise<void> {
     return;
   }
   const { Pictures } = await import('./pictures/index.js');
-  const png = await new Pictures().png(answer.card.image, answer.lang);
-  await new Promise<void>((resolve, reject) => process.stdout.write(png.bytes, (err) => (err ? reject(err) : resolve())));
+  const pictures = new Pictures();
+  try {
+    const png = await pictures.png(answer.card.image, answer.lang);
+    await new Promise<void>((resolve, reject) => process.stdout.write(png.bytes, (err) => (err ? reject(err) : resolve())));
+  } finally {
+    await pictures.close();
+  }
 }
 
 async function consoleChat(): Promise<void> {

@@ -76,6 +76,11 @@ export class Pictures {
     return drawing;
   }
 
+  /** Stops the renderer's thread, if it was started (command-line runs, before exiting). */
+  async close(): Promise<void> {
+    if (renderer) await (await renderer).stopRasteriser();
+  }
+
   /** Pictures kept (tests, the bench). */
   get size(): number {
     return this.done.size;

@@ -57,4 +57,5 @@ export async function runConsoleChat(
     if (pictures) await savePicture(last, pictures, write);
     if (interactive) rl.prompt();
   }
+  await pictures?.close();
 }
