@@ -1,7 +1,8 @@
 /**
- * Draws a card's picture: ECharts builds it as SVG on the server (no DOM, no canvas), resvg turns the
- * SVG into PNG with the bundled fonts. This module is heavy (ECharts, a native renderer, fonts), so
- * nothing imports it statically: src/pictures/index.ts loads it on the first picture.
+ * Draws a card's picture: ECharts builds it as SVG on the server (no DOM, no canvas), then resvg
+ * (WebAssembly, on a worker thread: raster-worker.mjs) turns the SVG into PNG with the bundled fonts.
+ * This module is heavy (ECharts, the worker, fonts), so nothing imports it statically:
+ * src/pictures/index.ts loads it on the first picture.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -55,6 +55,8 @@ for (let i = 0; i < total; i++) {
   if ([20, total / 2, total].includes(i + 1)) readings.push({ after: i + 1, rss: rss() });
 }
 
+await memCache.close(); // the rasteriser's thread
+
 process.stdout.write(`${JSON.stringify({
   coldMs, mapBytes: first.bytes.length, cachedP50Ms: cached[Math.floor(cached.length / 2)], cachedP99Ms: cached[Math.floor(cached.length * 0.99)],
   mapMs, barsMs, barsBytes, rssBefore, rssAfterFirst, readings, kept: memCache.size,
