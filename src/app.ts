@@ -1,9 +1,15 @@
 import type { Server } from 'node:http';
 import { handle, overview } from './core/handle.js';
-import { ConfigError, type Config } from './infra/config.js';
-import { MemoryStore, type Store } from './infra/store.js';
-import { startHttpServer, type Route } from './infra/http-server.js';
+import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, secretsOf, type Config } from './infra/config.js';
+import { settleBy } from './infra/deadline.js';
+import { trackConnections, type GracefulClose } from './infra/graceful-close.js';
+import { startHttpServer, type Ops, type Route } from './infra/http-server.js';
 import { createLogger, type Logger } from './infra/log.js';
+import { createMetrics } from './infra/metrics.js';
+import type { DeliveryOptions } from './infra/outbox.js';
+import { guardProcess } from './infra/process-guard.js';
+import { createReporter, type Reporter } from './infra/report.js';
+import { openStore, type Store } from './infra/store.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
 import { Pictures } from './pictures/index.js';
 
@@ -12,9 +18,20 @@ const sharedPictures = new Pictures();
 
 export interface RunningBot {
   adapters: PlatformAdapter[];
-  /** The shared HTTP server, when a platform runs in HTTP mode (always serves /healthz). */
+  /** The shared HTTP server: platform routes in HTTP modes, and always /healthz, /readyz, /metrics. */
   server?: Server;
-  stop(): Promise<void>;
+  /** Events, outcomes and metrics (tests read the counters; the outboxes set pending replies). */
+  report: Reporter;
+  /** The bot's logger (secrets masked); the caller logs its own lines (signals, shutdown) on it. */
+  logger: Logger;
+  /** Shared state (its `ready()` says whether Redis is reachable, when configured). */
+  store: Store;
+  /**
+   * Stops taking events (/readyz and the platform routes answer 503), lets the replies under way
+   * finish, then closes the port's connections and the store; resolves within `timeoutMs`
+   * (default: config.shutdownTimeoutMs).
+   */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
@@ -22,47 +39,81 @@ export interface StartOptions {
   store?: Store;
   /** Interface to listen on; tests use 127.0.0.1. */
   host?: string;
+  /** Log and survive unhandled rejections and uncaught exceptions (the `iiot start` process). */
+  guardProcess?: boolean;
 }
 
 /** Starts every platform that has credentials in `config`, sharing one handler and one HTTP server. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const deps: AdapterDeps = {
-    handle, overview, store: options.store ?? new MemoryStore(), logger,
-    pictures: config.pictures === false ? undefined : sharedPictures,
-  };
+  const logger = options.logger ?? createLogger(config.logLevel, 'iiot', { secrets: secretsOf(config) });
+  const metrics = createMetrics({ processMetrics: true });
+  const report = createReporter(logger, metrics);
+  const store = options.store ?? (await openStore(config.redis, logger));
+  const pictures = config.pictures === false ? undefined : sharedPictures;
+  const deps: AdapterDeps = { handle, overview, store, logger, report, pictures };
+  const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
-    adapters.push(createSlackAdapter(config.slack, deps));
+    adapters.push(createSlackAdapter(config.slack, deps, delivery));
   }
   if (config.feishu) {
     const { createFeishuAdapter } = await import('./platforms/feishu/adapter.js');
-    adapters.push(createFeishuAdapter(config.feishu, deps));
+    adapters.push(createFeishuAdapter(config.feishu, deps, delivery));
   }
   const routes = adapters.flatMap((a) => a.routes);
+  let stopping = false;
+  const ops: Ops = {
+    async notReady() {
+      // A load balancer stops sending here while the replies under way finish.
+      if (stopping) return ['stopping'];
+      const reasons = adapters.flatMap((a) => {
+        const why = a.notReady();
+        return why ? [`${a.name}: ${why}`] : [];
+      });
+      if (store.ready && !(await store.ready())) reasons.push('store: not reachable');
+      return reasons;
+    },
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  };
   let server: Server | undefined;
-  const stop = async () => {
-    await Promise.allSettled(adapters.map((a) => a.stop()));
-    if (server) await new Promise((r) => server!.close(() => r(undefined)));
+  let connections: GracefulClose | undefined;
+  let unguard: (() => void) | undefined;
+  const stop = async (timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) => {
+    const deadline = Date.now() + timeoutMs;
+    stopping = true;
+    // The port stays open while the adapters finish what they took: their routes answer 503 (the
+    // platform re-delivers elsewhere) and /readyz says stopping. Then its connections are closed.
+    await Promise.allSettled(adapters.map((a) => a.stop(deadline)));
+    // The picture patches were drained (or dropped) with the replies: the rasteriser's thread can go.
+    await settleBy(pictures?.close() ?? Promise.resolve(), deadline);
+    await connections?.close(deadline);
+    // Only a store this bot opened is closed (a test's or a caller's may be shared); Redis has close().
+    if (!options.store) await settleBy(store.close?.() ?? Promise.resolve(), deadline);
+    unguard?.();
   };
   try {
     await Promise.all(adapters.map((a) => a.start()));
     // Listen only once every platform is ready, so an answering /healthz means the bot answers too.
-    if (routes.length > 0) server = await listen(routes, config.port, options.host);
+    // With only long connections there are no routes, but the operator endpoints are still served.
+    server = await listen(routes, config.port, options.host, ops, logger);
+    connections = trackConnections(server);
   } catch (err) {
     // A platform that cannot start must not leave a connection or a port holding the process open.
     await stop();
     throw err;
   }
-  for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${(server!.address() as { port: number }).port}` : ''}`);
-  return { adapters, server, stop };
+  if (options.guardProcess) unguard = guardProcess(logger, metrics);
+  const port = (server.address() as { port: number }).port;
+  for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${port}` : ''}`);
+  logger.info(`operator endpoints on port ${port}: /healthz /readyz /metrics`);
+  return { adapters, server, report, logger, store, stop };
 }
 
-async function listen(routes: Route[], port: number, host?: string): Promise<Server> {
+async function listen(routes: Route[], port: number, host: string | undefined, ops: Ops, logger: Logger): Promise<Server> {
   try {
-    return await startHttpServer(routes, port, host);
+    return await startHttpServer(routes, port, host, { ops, logger });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') throw new ConfigError(`PORT ${port} cannot be used (${code}): choose another port`);

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { handle } from './core/handle.js';
 import type { Answer, Lang } from './core/types.js';
-import { ConfigError, loadConfig, picturesEnabled } from './infra/config.js';
+import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, loadConfig, picturesEnabled } from './infra/config.js';
 import { renderText } from './render/text.js';
 
 const USAGE = `Usage:
   iiot ask [--lang zh|en] [--format text|json|png] <question…>   answer one question (png: its picture, to stdout)
   iiot start                                               connect Slack/Feishu from the environment, or open the console chat
-  iiot chat                                                console chat`;
+  iiot chat                                                console chat
+  iiot feishu sync-commands                                make the Feishu app's slash commands match the registry`;
 
 class UsageError extends Error {}
 
@@ -52,16 +53,54 @@ async function consoleChat(): Promise<void> {
   return runConsoleChat(handle, process.stdin, process.stdout, pictures);
 }
 
-async function start(): Promise<void> {
-  // Variables already in the environment win over .env.
+/** Variables already in the environment win over .env. */
+function loadEnv(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+async function start(): Promise<void> {
+  loadEnv();
   const config = loadConfig();
   if (!config.slack && !config.feishu) return consoleChat();
   const { startBot } = await import('./app.js');
-  const bot = await startBot(config);
-  const shutdown = () => void bot.stop().finally(() => process.exit(0));
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  const bot = await startBot(config, { guardProcess: true });
+  const { logger } = bot;
+  const timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down, finishing the replies under way (up to ${timeoutMs} ms, SHUTDOWN_TIMEOUT_MS)`);
+    // stop() resolves by the deadline; this only guards against a step that ignores it.
+    setTimeout(() => {
+      logger.error(`shutdown did not finish within SHUTDOWN_TIMEOUT_MS (${timeoutMs} ms): exiting anyway`);
+      process.exit(1);
+    }, timeoutMs + 2000).unref();
+    bot.stop(timeoutMs).then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error('shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+async function feishu(args: string[]): Promise<void> {
+  if (args.length !== 1 || args[0] !== 'sync-commands') throw new UsageError('feishu takes one subcommand: sync-commands');
+  loadEnv();
+  const config = loadConfig().feishu;
+  if (!config) throw new ConfigError('FEISHU_APP_ID is missing: sync-commands needs the Feishu app\'s FEISHU_APP_ID and FEISHU_APP_SECRET');
+  const { syncSlashCommands } = await import('./platforms/feishu/slash-commands.js');
+  await syncSlashCommands(config, (line) => process.stdout.write(`${line}\n`));
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -70,6 +109,7 @@ async function main(argv: string[]): Promise<void> {
     case 'ask': return ask(rest);
     case 'start': return start();
     case 'chat': return consoleChat();
+    case 'feishu': return feishu(rest);
     case 'help': case '--help': case '-h':
       process.stdout.write(`${USAGE}\n`);
       return;

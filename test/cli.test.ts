@@ -2,18 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodePng } from './support/png.js';
+import { SOURCE_CLI } from './support/cli.js';
 
-const BIN = fileURLToPath(new URL('../src/bin/iiot.js', import.meta.url));
+// Tests here spawn Node processes, several per test; on a loaded machine each can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
+
 // A clean environment and an empty working directory: no credentials, no .env of the developer's.
 // Text cards unless a test asks for pictures (they take a moment to draw).
 const cleanEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_|^PICTURES$/.test(k))), PICTURES: 'off' };
 const withPictures = { PICTURES: 'on' };
 
 function iiot(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string; binary?: boolean } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...SOURCE_CLI, ...args], {
     input: options.input ?? '',
     env: { ...cleanEnv, ...options.env },
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'iiot-cli-')),
@@ -28,8 +30,13 @@ describe('iiot ask', () => {
     const r = iiot(['ask', '--format', 'json', '湖北']);
     expect(r.code).toBe(0);
     const answer = JSON.parse(r.stdout);
-    expect(Object.keys(answer)).toEqual(['intent', 'lang', 'regionIds', 'tierIds', 'strategyIds', 'metricIds', 'card']);
+    expect(Object.keys(answer)).toEqual(['intent', 'lang', 'regionIds', 'tierIds', 'strategyIds', 'metricIds', 'groupIds', 'statedBy', 'card']);
     expect(answer).toMatchObject({ intent: 'region', lang: 'zh', regionIds: ['hubei'], tierIds: ['leading'], strategyIds: ['lead-then-scale'] });
+  });
+
+  it('prints a grouping with its members, and who states what', () => {
+    const answer = JSON.parse(iiot(['ask', '--format', 'json', '长三角']).stdout);
+    expect(answer).toMatchObject({ intent: 'group', groupIds: ['yangtze-river-delta'], regionIds: ['shanghai', 'jiangsu', 'zhejiang', 'anhui'], statedBy: ['hu-jianbo'] });
   });
 
   it('prints a text card, in the language asked for', () => {
@@ -65,7 +72,7 @@ describe('iiot ask', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^iiot: .+\nUsage:/);
     }
-  });
+  }, 30_000); // four processes, each a second or more on a busy machine
 });
 
 describe('npm start without credentials: console chat', () => {
@@ -109,6 +116,8 @@ describe('bad configuration', () => {
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-secret', FEISHU_MODE: 'webhook' }, /^iiot: FEISHU_ENCRYPT_KEY is missing: /],
     [{ PORT: 'eighty' }, /^iiot: PORT is not valid: /],
     [{ PICTURES: 'maybe' }, /^iiot: PICTURES is not valid: /],
+    [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /^iiot: SHUTDOWN_TIMEOUT_MS is not valid: milliseconds/],
+    [{ API_TIMEOUT_MS: '0' }, /^iiot: API_TIMEOUT_MS is not valid: milliseconds/],
   ];
   for (const [env, message] of cases) {
     it(`${Object.keys(env).join(' + ')} → one line naming the variable`, () => {

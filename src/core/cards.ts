@@ -1,5 +1,7 @@
 import { COMMANDS } from './commands.js';
-import { metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf } from './data.js';
+import {
+  groupingById, groupings, metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf, type Grouping, type Path,
+} from './data.js';
 import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, regionTitle, tierName } from './i18n.js';
 import type { Query, RegionRef } from './parse.js';
 import { suggest } from './suggest.js';
@@ -7,8 +9,17 @@ import type { Answer, Card, CardAction, CardSection, Intent, Lang, Tone } from '
 
 /** One builder per intent: a Query in, an Answer (ids + neutral card) out. */
 
-type Ids = Pick<Answer, 'regionIds' | 'tierIds' | 'strategyIds' | 'metricIds'>;
-const NO_IDS: Ids = { regionIds: [], tierIds: [], strategyIds: [], metricIds: [] };
+type Ids = Pick<Answer, 'regionIds' | 'tierIds' | 'strategyIds' | 'metricIds' | 'groupIds' | 'statedBy'>;
+const NO_IDS: Ids = { regionIds: [], tierIds: [], strategyIds: [], metricIds: [], groupIds: [], statedBy: [] };
+
+/** Who states what a card shows: the tiers and the paths are Hu Jianbo's (data/ says so), figures each their own. */
+const TIERS_BY = report.statements.tiers.by;
+const PATHS_BY = report.statements.paths.by;
+const speakers = (tierIds: string[], strategyIds: string[], metricIds: string[] = []): string[] => [...new Set([
+  ...(tierIds.length > 0 ? [TIERS_BY] : []),
+  ...(strategyIds.length > 0 ? [PATHS_BY] : []),
+  ...metricIds.map((id) => metricById.get(id)!.by),
+])];
 
 function answer(intent: Intent, lang: Lang, ids: Partial<Ids>, card: Omit<Card, 'source'> & { source?: string }): Answer {
   return { intent, lang, ...NO_IDS, ...ids, card: { source: MESSAGES[lang].source, ...card } };
@@ -29,30 +40,44 @@ function readingNotes(refs: RegionRef[], lang: Lang): CardSection[] {
   });
 }
 
-/** The paths the report names for a region: the region's own first, or the city's when the user named that city. */
+/** The paths suggested for places like a region: the region's own first, or the city's when the user named that city. */
 function namedPaths(ref: RegionRef) {
   const named = pathsNamedFor(ref.id);
   const viaCity = (n: (typeof named)[number]) => (ref.via ? n.city?.zh === ref.via.zh : !n.city);
   return [...named.filter(viaCity), ...named.filter((n) => !viaCity(n))];
 }
 
-function pathLine(ref: RegionRef, lang: Lang): string {
+function pathLine(ref: RegionRef, lang: Lang, short = false): string {
   const m = MESSAGES[lang];
   const named = namedPaths(ref);
-  if (named.length === 0) return m.noPath(regionName(ref.id, lang));
-  // Once a city is in the line, every path says whose it is: the city's, or its whole region's.
-  const whose = named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
+  if (named.length === 0) return short ? m.noPathShort : m.noPath(regionName(ref.id, lang));
+  // Once a city is in the line, every path says whose it is: the city's, or its whole region's
+  // (in a row that already starts with the region's name, the city's is enough).
+  const whose = !short && named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
   return named
     .map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang)) : `${whose}${pathName(n.path.id, lang)}`))
     .join(lang === 'zh' ? '；' : '; ');
 }
 
-/** Paths the report names for the other members of a region's tier, labelled as theirs. */
+/** A path as the article puts it: who suggests it, for which example places, how firmly (可以…). */
+function suggestionText(path: Path, lang: Lang, withRole = true): string {
+  const m = MESSAGES[lang];
+  return (withRole ? m.suggestion : m.suggestionShort)(path.examples[lang], path.proposal[lang]);
+}
+
+/** Paths suggested for the other members of a region's tier, labelled as theirs. */
 function peerPathItems(regionId: string, lang: Lang): string[] {
   const tier = tierOf.get(regionId)!;
   return tier.members
     .filter((id) => id !== regionId)
     .flatMap((id) => pathsNamedFor(id).map((n) => `${n.city ? n.city[lang] : regionName(id, lang)}${colon(lang)}${pathName(n.path.id, lang)}`));
+}
+
+/** Who the card's tiers and paths come from, in one closing line. */
+function creditSection(lang: Lang, tiers: boolean, paths: boolean): CardSection[] {
+  const m = MESSAGES[lang];
+  const lines = [...(tiers ? [m.tierCredit] : []), ...(paths ? [m.pathCredit] : [])];
+  return lines.length > 0 ? [{ text: lines.join('\n') }] : [];
 }
 
 export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'region'): Answer {
@@ -63,12 +88,15 @@ export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'regio
   const sections: CardSection[] = [
     ...readingNotes([ref], lang),
     { fields: [{ label: m.tier, value: m.tierOf(tier[lang], tier.members.length) }, { label: m.path, value: pathLine(ref, lang) }] },
+    ...(named.length > 0 ? [{ text: [...new Set(named.map((n) => n.path))].map((p, i) => suggestionText(p, lang, i === 0)).join('\n') }] : []),
     { heading: m.traits, text: tier.traits[lang] + (tier.note ? `\n${tier.note[lang]}` : '') },
     { heading: m.peers, text: join(peers.map((id) => regionName(id, lang)), lang) },
   ];
   const peerPaths = named.length === 0 ? peerPathItems(ref.id, lang) : [];
   if (peerPaths.length > 0) sections.push({ heading: m.peerPaths, items: peerPaths });
-  return answer(intent, lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds: named.map((n) => n.path.id) }, {
+  sections.push(...creditSection(lang, true, false));
+  const strategyIds = named.map((n) => n.path.id);
+  return answer(intent, lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds, statedBy: speakers([tier.id], strategyIds) }, {
     title: regionTitle(ref.id, lang),
     subtitle: m.tierTitle(tier[lang]),
     tone: tier.id as Tone,
@@ -86,11 +114,12 @@ export function tierAnswer(tierIds: string[], lang: Lang): Answer {
   const m = MESSAGES[lang];
   if (tierIds.length !== 1) {
     const tiers = tierIds.length > 0 ? tierIds.map((id) => tierById.get(id)!) : report.tiers;
-    return answer('tier', lang, { tierIds: tiers.map((t) => t.id), regionIds: tiers.flatMap((t) => t.members) }, {
+    const ids = tiers.map((t) => t.id);
+    return answer('tier', lang, { tierIds: ids, regionIds: tiers.flatMap((t) => t.members), statedBy: speakers(ids, []) }, {
       title: m.allTiers,
       tone: 'info',
       sections: [
-        ...(tiers.length === report.tiers.length ? [{ text: m.allTiersIntro }] : []),
+        { text: m.allTiersIntro },
         ...tiers.map((t) => ({ heading: `${t[lang]}${paren(String(t.members.length), lang)}`, text: join(t.members.map((id) => regionName(id, lang)), lang) })),
       ],
       actions: tierButtons(lang),
@@ -102,7 +131,8 @@ export function tierAnswer(tierIds: string[], lang: Lang): Answer {
     { heading: m.traits, text: tier.traits[lang] },
   ];
   if (tier.note) sections.push({ text: tier.note[lang] });
-  return answer('tier', lang, { tierIds: [tier.id], regionIds: [...tier.members] }, {
+  sections.push(...creditSection(lang, true, false));
+  return answer('tier', lang, { tierIds: [tier.id], regionIds: [...tier.members], statedBy: speakers([tier.id], []) }, {
     title: lang === 'zh' ? m.tierTitle(tier.zh) : `${tier.en} ${tier.zh}`,
     subtitle: m.members(tier.members.length),
     tone: tier.id as Tone,
@@ -114,23 +144,20 @@ export function tierAnswer(tierIds: string[], lang: Lang): Answer {
   });
 }
 
-function namedRegionsText(pathId: string, lang: Lang): string {
-  return join(pathById.get(pathId)!.named.map((n) =>
-    n.city ? `${n.city[lang]}${paren(regionName(n.region, lang), lang)}` : regionName(n.region, lang)), lang);
-}
-
 export function pathAnswer(pathIds: string[], lang: Lang): Answer {
   const m = MESSAGES[lang];
   const paths = pathIds.length > 0 ? pathIds.map((id) => pathById.get(id)!) : report.paths;
   const regionIds = [...new Set(paths.flatMap((p) => p.named.map((n) => n.region)))];
+  const strategyIds = paths.map((p) => p.id);
+  const ids = { strategyIds, regionIds, statedBy: speakers([], strategyIds) };
   if (paths.length === 1) {
     const p = paths[0];
-    return answer('path', lang, { strategyIds: [p.id], regionIds }, {
+    return answer('path', lang, ids, {
       title: lang === 'zh' ? p.zh : `${p.en} ${p.zh}`,
       subtitle: m.path,
       tone: 'info',
       sections: [
-        { fields: [{ label: m.namedRegions, value: namedRegionsText(p.id, lang) }] },
+        { text: suggestionText(p, lang) },
         { heading: m.profile, text: p.profile[lang] },
         { heading: m.approach, text: p.approach[lang] },
         { text: m.pathsIntro },
@@ -138,28 +165,30 @@ export function pathAnswer(pathIds: string[], lang: Lang): Answer {
       actions: [...regionIds.map((id) => button(regionName(id, lang), `region ${id}`, lang)), button(m.buttons.paths, 'path all', lang)],
     });
   }
-  return answer('path', lang, { strategyIds: paths.map((p) => p.id), regionIds }, {
+  return answer('path', lang, ids, {
     title: m.allPaths,
     tone: 'info',
     sections: [
       { text: m.pathsIntro },
-      ...paths.map((p) => ({ heading: p[lang], text: `${m.namedRegions}${colon(lang)}${namedRegionsText(p.id, lang)}\n${p.profile[lang]}` })),
+      ...paths.map((p) => ({ heading: p[lang], text: `${suggestionText(p, lang, false)}\n${p.profile[lang]}` })),
     ],
     actions: paths.map((p) => button(p[lang], `path ${p.id}`, lang)),
   });
 }
 
-/** The path the report names for one region, or plainly that it names none. */
+/** The path suggested for places like one region, or plainly that none is. */
 export function regionPathAnswer(ref: RegionRef, lang: Lang): Answer {
   const named = namedPaths(ref);
   if (named.length === 0) return regionAnswer(ref, lang, 'path');
   const m = MESSAGES[lang];
   const tier = tierOf.get(ref.id)!;
   const sections: CardSection[] = [...readingNotes([ref], lang), { fields: [{ label: m.path, value: pathLine(ref, lang) }] }];
-  for (const { path } of named) {
-    sections.push({ heading: path[lang], text: `${path.profile[lang]}\n${m.approach}${colon(lang)}${path.approach[lang]}\n${m.namedRegions}${colon(lang)}${namedRegionsText(path.id, lang)}` });
+  for (const path of [...new Set(named.map((n) => n.path))]) {
+    sections.push({ heading: path[lang], text: `${suggestionText(path, lang)}\n${path.profile[lang]}\n${m.approach}${colon(lang)}${path.approach[lang]}` });
   }
-  return answer('path', lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds: named.map((n) => n.path.id) }, {
+  sections.push({ text: m.pathsIntro });
+  const strategyIds = named.map((n) => n.path.id);
+  return answer('path', lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds, statedBy: speakers([tier.id], strategyIds) }, {
     title: m.pathFor(ref.via ? ref.via[lang] : regionName(ref.id, lang)),
     subtitle: m.tierTitle(tier[lang]),
     tone: tier.id as Tone,
@@ -168,43 +197,161 @@ export function regionPathAnswer(ref: RegionRef, lang: Lang): Answer {
   });
 }
 
+/** The figures a card shows, under who states them: the report, a person quoted, the reporter's own count. */
+function bySpeaker(metricIds: string[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const id of metricIds) {
+    const by = metricById.get(id)!.by;
+    groups.set(by, [...(groups.get(by) ?? []), id]);
+  }
+  return [...groups.entries()];
+}
+
+const speakerText = (by: string, table: { report: string; reporter: string; person: (id: string) => string }): string =>
+  by === 'report' || by === 'reporter' ? table[by] : table.person(by);
+
 export function metricsAnswer(metricIds: string[], lang: Lang): Answer {
   const m = MESSAGES[lang];
   if (metricIds.length === 0) {
-    return answer('metrics', lang, { metricIds: report.metrics.map((x) => x.id) }, {
+    const ids = report.metrics.map((x) => x.id);
+    return answer('metrics', lang, { metricIds: ids, statedBy: speakers([], [], ids) }, {
       title: m.metrics,
       tone: 'info',
-      sections: [{ fields: report.metrics.map((x) => ({ label: x.label[lang], value: x.value[lang] })) }],
+      sections: bySpeaker(ids).map(([by, group]) => ({
+        heading: speakerText(by, m.saidByHeading),
+        fields: group.map((id) => ({ label: metricById.get(id)!.label[lang], value: metricById.get(id)!.value[lang] })),
+      })),
       actions: [button(m.buttons.tiers, 'tier all', lang), button(m.buttons.paths, 'path all', lang), button(m.buttons.about, 'about', lang)],
     });
   }
-  return answer('metrics', lang, { metricIds }, {
+  return answer('metrics', lang, { metricIds, statedBy: speakers([], [], metricIds) }, {
     title: metricIds.length === 1 ? metricLabel(metricIds[0], lang) : m.metrics,
     tone: 'info',
     sections: metricIds.map((id) => {
       const x = metricById.get(id)!;
-      return { heading: `${x.label[lang]}: ${x.value[lang]}`, text: lang === 'zh' ? `${m.original}：${x.quote}。` : x.en };
+      const said = speakerText(x.by, m.saidBy);
+      return { heading: `${x.label[lang]}: ${x.value[lang]}`, text: lang === 'zh' ? `${said}。${m.original}：${x.quote}。` : `${said}. ${x.en}` };
     }),
     actions: [button(m.buttons.metrics, 'metrics', lang)],
   });
 }
 
+/** Up to this many regions are shown one line each; more are grouped by tier. */
+const MAX_SIDE_BY_SIDE = 6;
+
+/** Regions side by side: one field each (tier · suggested path), or, for many, grouped by tier. */
+function regionRows(refs: RegionRef[], lang: Lang): CardSection[] {
+  const m = MESSAGES[lang];
+  if (refs.length <= MAX_SIDE_BY_SIDE) {
+    const path = (ref: RegionRef) => (namedPaths(ref).length > 0 ? m.suggestedPath(pathLine(ref, lang, true)) : m.noPathShort);
+    return [{ fields: refs.map((ref) => ({ label: regionTitle(ref.id, lang), value: `${tierName(tierOf.get(ref.id)!.id, lang)} · ${path(ref)}` })) }];
+  }
+  return report.tiers.flatMap((tier) => {
+    const inTier = refs.filter((ref) => tierOf.get(ref.id) === tier);
+    if (inTier.length === 0) return [];
+    const withPath = inTier.filter((ref) => namedPaths(ref).length > 0);
+    const without = inTier.filter((ref) => namedPaths(ref).length === 0);
+    return [{
+      heading: `${tier[lang]}${paren(join(inTier.map((ref) => regionName(ref.id, lang)), lang), lang)}`,
+      items: [
+        ...withPath.map((ref) => `${regionName(ref.id, lang)}${colon(lang)}${pathLine(ref, lang, true)}`),
+        ...(without.length > 0 ? [m.noPathFor(join(without.map((ref) => regionName(ref.id, lang)), lang))] : []),
+      ],
+    }];
+  });
+}
+
+/** How a set of regions spreads over the tiers: 示范引领3个、快速崛起1个. */
+function tierMix(ids: string[], lang: Lang): string {
+  const m = MESSAGES[lang];
+  return m.tierMix(join(report.tiers
+    .map((t) => [t, ids.filter((id) => tierOf.get(id) === t).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([t, n]) => m.mixPart(t[lang], n)), lang));
+}
+
+function stated(refs: RegionRef[]) {
+  const regionIds = refs.map((r) => r.id);
+  const tierIds = [...new Set(regionIds.map((id) => tierOf.get(id)!.id))];
+  const strategyIds = [...new Set(refs.flatMap((r) => namedPaths(r).map((n) => n.path.id)))];
+  return { regionIds, tierIds, strategyIds, statedBy: speakers(tierIds, strategyIds) };
+}
+
 export function compareAnswer(refs: RegionRef[], lang: Lang): Answer {
   const m = MESSAGES[lang];
-  const ids = refs.map((r) => r.id);
-  const tiers = [...new Set(ids.map((id) => tierOf.get(id)!.id))];
-  const strategies = [...new Set(refs.flatMap((r) => namedPaths(r).map((n) => n.path.id)))];
-  const sections: CardSection[] = [
-    ...readingNotes(refs, lang),
-    { fields: refs.map((ref) => ({ label: regionTitle(ref.id, lang), value: `${tierName(tierOf.get(ref.id)!.id, lang)} · ${pathLine(ref, lang)}` })) },
-  ];
-  if (tiers.length === 1) sections.push({ text: m.sameTier(tierName(tiers[0], lang)) });
-  const names = ids.length > 6 ? m.members(ids.length) : join(ids.map((id) => regionName(id, lang)), lang);
-  return answer('compare', lang, { regionIds: ids, tierIds: tiers, strategyIds: strategies }, {
+  const ids = stated(refs);
+  const sections: CardSection[] = [...readingNotes(refs, lang), ...regionRows(refs, lang)];
+  if (ids.tierIds.length === 1) sections.push({ text: m.sameTier(tierName(ids.tierIds[0], lang)) });
+  else if (refs.length > MAX_SIDE_BY_SIDE) sections.push({ text: tierMix(ids.regionIds, lang) });
+  sections.push(...creditSection(lang, true, true));
+  const many = refs.length > MAX_SIDE_BY_SIDE;
+  const names = many ? m.members(refs.length) : join(ids.regionIds.map((id) => regionName(id, lang)), lang);
+  return answer('compare', lang, ids, {
     title: m.compare(names),
-    tone: tiers.length === 1 ? (tiers[0] as Tone) : 'info',
+    tone: ids.tierIds.length === 1 ? (ids.tierIds[0] as Tone) : 'info',
     sections,
-    actions: ids.length <= 6 ? ids.map((id) => button(regionName(id, lang), `region ${id}`, lang)) : tierButtons(lang),
+    actions: many ? tierButtons(lang) : ids.regionIds.map((id) => button(regionName(id, lang), `region ${id}`, lang)),
+  });
+}
+
+const groupingTitle = (g: Grouping, lang: Lang): string => (lang === 'zh' ? g.zh : `${g.en} ${g.zh}`);
+
+/** One grouping's block: which definition, its members side by side, its tier mix, what it has outside the report. */
+function groupingSections(g: Grouping, lang: Lang, withHeading: boolean): CardSection[] {
+  const m = MESSAGES[lang];
+  const sections: CardSection[] = [];
+  if (withHeading || g.definition) {
+    sections.push({ heading: withHeading ? groupingTitle(g, lang) : undefined, text: g.definition ? m.definition(g.definition[lang]) : undefined });
+  }
+  sections.push(...regionRows(g.members.map((id) => ({ id })), lang));
+  const extra = [tierMix(g.members, lang), ...(g.outside ? [m.outside(join(g.outside.map((o) => o[lang]), lang))] : [])];
+  sections.push({ text: extra.join('\n') });
+  return sections;
+}
+
+/**
+ * Regional groupings (长三角, 京津冀 …), alone, together, or next to single regions: each grouping's
+ * members with their tiers and suggested paths, the tier mix, and that the membership is general knowledge.
+ */
+export function groupAnswer(groupIds: string[], extra: RegionRef[], lang: Lang): Answer {
+  const m = MESSAGES[lang];
+  const groups = groupIds.map((id) => groupingById.get(id)!);
+  const inGroups = new Set(groups.flatMap((g) => g.members));
+  const others = extra.filter((ref) => !inGroups.has(ref.id));
+  const single = groups.length === 1 && others.length === 0;
+  const refs = [...[...inGroups].map((id) => ({ id })), ...others];
+  const ids = stated(refs);
+  const sections: CardSection[] = [
+    ...readingNotes(others, lang),
+    ...groups.flatMap((g) => groupingSections(g, lang, !single)),
+    ...(others.length > 0 ? [{ heading: m.alsoAsked }, ...regionRows(others, lang)] : []),
+    ...creditSection(lang, true, true),
+    { text: groupings.provenance[lang] },
+  ];
+  const names = [...groups.map((g) => g[lang]), ...others.map((ref) => regionName(ref.id, lang))];
+  return answer('group', lang, { ...ids, groupIds }, {
+    title: single ? groupingTitle(groups[0], lang) : m.compare(join(names, lang)),
+    subtitle: single ? m.members(groups[0].members.length) : undefined,
+    tone: ids.tierIds.length === 1 ? (ids.tierIds[0] as Tone) : 'info',
+    sections,
+    actions: [
+      ...(ids.regionIds.length <= 12 ? ids.regionIds.map((id) => button(regionName(id, lang), `region ${id}`, lang)) : tierButtons(lang)),
+      button(m.buttons.groupings, 'group all', lang),
+    ],
+  });
+}
+
+/** The groupings the bot understands, each with its members. */
+export function groupListAnswer(lang: Lang): Answer {
+  const m = MESSAGES[lang];
+  return answer('group', lang, { groupIds: groupings.groupings.map((g) => g.id) }, {
+    title: m.groupings,
+    tone: 'info',
+    sections: [
+      { items: groupings.groupings.map((g) => `${groupingTitle(g, lang)}${colon(lang)}${join(g.members.map((id) => regionName(id, lang)), lang)}`) },
+      { text: groupings.provenance[lang] },
+    ],
+    actions: groupings.groupings.slice(0, 6).map((g) => button(g[lang], `group ${g.id}`, lang)),
   });
 }
 
@@ -241,8 +388,8 @@ function helpSections(lang: Lang): CardSection[] {
 }
 
 const EXAMPLE_BUTTONS: Record<Lang, [string, string][]> = {
-  zh: [['湖北', 'region hubei'], ['四大梯队', 'tier all'], ['发展路径', 'path all'], ['核心数据', 'metrics'], ['北京和上海对比', 'compare beijing shanghai']],
-  en: [['Hubei', 'region hubei'], ['The four tiers', 'tier all'], ['Development paths', 'path all'], ['Headline figures', 'metrics'], ['Compare Beijing and Shanghai', 'compare beijing shanghai']],
+  zh: [['湖北', 'region hubei'], ['四大梯队', 'tier all'], ['发展路径', 'path all'], ['核心数据', 'metrics'], ['北京和上海对比', 'compare beijing shanghai'], ['长三角', 'group yangtze-river-delta']],
+  en: [['Hubei', 'region hubei'], ['The four tiers', 'tier all'], ['Development paths', 'path all'], ['Headline figures', 'metrics'], ['Compare Beijing and Shanghai', 'compare beijing shanghai'], ['Yangtze River Delta', 'group yangtze-river-delta']],
 };
 
 const exampleButtons = (lang: Lang) => EXAMPLE_BUTTONS[lang].map(([label, cmd]) => button(label, cmd, lang));
@@ -284,6 +431,7 @@ export function aboutAnswer(lang: Lang): Answer {
         { label: m.publisher, value: m.publisherValue },
         { label: m.method, value: m.methodValue(join(report.dimensions.map((d) => d[lang]), lang)) },
       ] },
+      { heading: m.whoSaysWhat, items: m.whoSaysWhatItems },
       { heading: m.quotes, items: report.people.flatMap((p) => p.quotes.map((q) => `${p[lang]}${paren(p.role[lang], lang)}${colon(lang)}${q[lang]}`)) },
     ],
     actions: [button(m.buttons.tiers, 'tier all', lang), button(m.buttons.metrics, 'metrics', lang)],
@@ -293,13 +441,17 @@ export function aboutAnswer(lang: Lang): Answer {
 /** Slack's App Home and similar overviews: the tiers with counts, the headline figures, how to ask. */
 export function overviewAnswer(lang: Lang): Answer {
   const m = MESSAGES[lang];
-  return answer('help', lang, { tierIds: report.tiers.map((t) => t.id), metricIds: report.metrics.map((x) => x.id) }, {
+  const tierIds = report.tiers.map((t) => t.id);
+  // The report's own figures only: the few others need their speaker beside them, as on the figures card.
+  const metrics = report.metrics.filter((x) => x.by === 'report').slice(0, 10);
+  const metricIds = metrics.map((x) => x.id);
+  return answer('help', lang, { tierIds, metricIds, statedBy: speakers(tierIds, [], metricIds) }, {
     title: m.overviewTitle,
     tone: 'info',
     sections: [
       { text: m.helpIntro },
-      { heading: m.allTiers, fields: report.tiers.map((t) => ({ label: t[lang], value: m.members(t.members.length) })) },
-      { heading: m.metrics, fields: report.metrics.slice(0, 10).map((x) => ({ label: x.label[lang], value: x.value[lang] })) },
+      { heading: m.allTiers, text: m.tierCredit, fields: report.tiers.map((t) => ({ label: t[lang], value: m.members(t.members.length) })) },
+      { heading: `${m.metrics}${colon(lang)}${m.saidByHeading.report}`, fields: metrics.map((x) => ({ label: x.label[lang], value: x.value[lang] })) },
       ...helpSections(lang),
     ],
     actions: exampleButtons(lang),

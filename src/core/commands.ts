@@ -5,7 +5,7 @@ import type { Intent, Lang } from './types.js';
  * the Slack manifest's `/iiot` usage hint and the Feishu bot menu, so they never drift apart.
  */
 export interface CommandSpec {
-  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'about' | 'map'>;
+  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'group' | 'map' | 'about'>;
   /** Words that select this command, matched after normalisation (lower case, simplified Chinese). */
   keywords: { zh: string[]; en: string[] };
   args: Record<Lang, string>;
@@ -35,7 +35,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'path',
     keywords: { zh: ['发展路径', '路径', '路线', '策略', '模式'], en: ['path', 'paths', 'lujing', 'fazhan lujing', 'strategy', 'strategies', 'route'] },
     args: { zh: '[路径或地区]', en: '[path or region]' },
-    summary: { zh: '报告点名的三条发展路径', en: 'The three development paths the report names' },
+    summary: { zh: '胡坚波建议的三条发展路径及所举地区', en: 'The three development paths Hu Jianbo suggests, with his example places' },
     examples: { zh: ['典型带路', '上海的发展路径'], en: ['paths', 'path for Tianjin'] },
   },
   {
@@ -54,6 +54,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: { zh: '<地区> <地区> …', en: '<region> <region> …' },
     summary: { zh: '多个地区并排对比', en: 'Several regions side by side' },
     examples: { zh: ['北京和上海对比'], en: ['compare hebei with henan'] },
+  },
+  {
+    name: 'group',
+    keywords: { zh: ['地区组合', '区域组合', '区域板块', '经济区'], en: ['groupings', 'grouping', 'regional groupings', 'areas'] },
+    args: { zh: '<地区组合>', en: '<grouping>' },
+    summary: { zh: '长三角、京津冀、西部等地区组合：各成员的梯队和建议路径', en: 'Groupings such as the Yangtze River Delta or Jing-Jin-Ji: each member\'s tier and suggested path' },
+    examples: { zh: ['长三角怎么样', '京津冀和湖北对比'], en: ['Yangtze River Delta', 'the Northeast'] },
   },
   {
     name: 'map',
@@ -78,11 +85,21 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
-/** The Slack slash command and the `/iiot` prefix people also type in Feishu. */
+const SLASH_SUMMARY: Record<Lang, string> = {
+  zh: '查询中国工业互联网发展成效评估报告',
+  en: "Look up China's Industrial Internet report: tiers, paths, figures",
+};
+
+/**
+ * `/iiot`: Slack's slash command (manifest.yml) and Feishu's app slash command
+ * (`iiot feishu sync-commands`, one description per language), also typed as a prefix in Feishu.
+ */
 export const SLASH_COMMAND = {
   command: '/iiot',
-  description: "Look up China's Industrial Internet report: tiers, paths, figures / 查询中国工业互联网发展成效评估报告",
-  usageHint: '[region | tier | path | metrics | compare A B | map | help]  e.g. 湖北, tiers, compare beijing shanghai',
+  summary: SLASH_SUMMARY,
+  /** Slack has one description for everyone: both languages. */
+  description: `${SLASH_SUMMARY.en} / ${SLASH_SUMMARY.zh}`,
+  usageHint: '[region | tier | path | metrics | compare A B | group | map | help]  e.g. 湖北, tiers, 长三角, compare beijing shanghai',
 } as const;
 
 /** Feishu bot menu items (event type): the key Feishu sends back, and the command it runs. */

@@ -1,7 +1,7 @@
 import { regionById } from './data.js';
 import {
-  aboutAnswer, ambiguousAnswer, compareAnswer, helpAnswer, metricsAnswer, notCoveredAnswer, overviewAnswer,
-  pathAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
+  aboutAnswer, ambiguousAnswer, compareAnswer, groupAnswer, groupListAnswer, helpAnswer, metricsAnswer, notCoveredAnswer,
+  overviewAnswer, pathAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
 } from './cards.js';
 import { MESSAGES } from './i18n.js';
 import { parse, type Query } from './parse.js';
@@ -13,7 +13,7 @@ import type { Answer, Inbound, Lang } from './types.js';
  * Pure and synchronous: text in, Answer out, no I/O.
  */
 export function handle(inbound: Inbound): Answer {
-  const query = parse(inbound.text ?? '', inbound.lang, inbound.locale);
+  const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
   return withPicture(answerFor(query));
 }
 
@@ -25,6 +25,8 @@ function answerFor(q: Query): Answer {
     return compareAnswer([...regionById.keys()].map((id) => ({ id })), lang);
   }
   if (q.ambiguous) return ambiguousAnswer(q);
+  if (q.groups.length > 0) return groupAnswer(q.groups, regions, lang);
+  if (q.command === 'group' && q.all) return groupListAnswer(lang);
   if (regions.length >= 2) return compareAnswer(regions, lang);
   if (regions.length === 1) {
     return keywords.has('path') || q.command === 'path' ? regionPathAnswer(regions[0], lang) : regionAnswer(regions[0], lang);
@@ -39,6 +41,7 @@ function answerFor(q: Query): Answer {
   if (keywords.has('path') || q.command === 'path') return pathAnswer([], lang);
   if (keywords.has('metrics') || q.command === 'metrics') return metricsAnswer([], lang);
   if (wantsCompare) return helpAnswer(lang, MESSAGES[lang].compareNeedsTwo);
+  if (keywords.has('group')) return groupListAnswer(lang);
   if (keywords.has('about') || q.command === 'about') return aboutAnswer(lang);
   if (keywords.has('help') || q.leftovers.length === 0) return helpAnswer(lang);
   return unknownAnswer(q);

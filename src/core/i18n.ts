@@ -1,4 +1,4 @@
-import { metricById, pathById, regionById, report, shortEnglishName, tierById } from './data.js';
+import { metricById, pathById, personById, regionById, report, shortEnglishName, tierById } from './data.js';
 import type { Lang } from './types.js';
 
 /** Display names and the fixed wording of cards, in both languages. Facts come from data/, never from here. */
@@ -16,6 +16,13 @@ export const tierName = (id: string, lang: Lang): string => tierById.get(id)![la
 export const pathName = (id: string, lang: Lang): string => pathById.get(id)![lang];
 export const metricLabel = (id: string, lang: Lang): string => metricById.get(id)!.label[lang];
 
+/** A quoted person with the role the article gives: 工业互联网产业联盟秘书长胡坚波 / Hu Jianbo, Secretary-General of … */
+export const personWithRole = (id: string, lang: Lang): string => {
+  const p = personById.get(id)!;
+  return lang === 'zh' ? `${p.role.zh}${p.zh}` : `${p.en}, ${p.role.en}`;
+};
+export const personName = (id: string, lang: Lang): string => personById.get(id)![lang];
+
 export const join = (items: string[], lang: Lang): string => items.join(lang === 'zh' ? '、' : ', ');
 export const paren = (s: string, lang: Lang): string => (lang === 'zh' ? `（${s}）` : ` (${s})`);
 export const colon = (lang: Lang): string => (lang === 'zh' ? '：' : ': ');
@@ -23,6 +30,9 @@ export const quote = (s: string, lang: Lang): string => (lang === 'zh' ? `“${s
 
 const r = report.report;
 const src = report.source;
+const tiersBy = report.statements.tiers.by;
+const pathsBy = report.statements.paths.by;
+const dims = (lang: Lang) => join(report.dimensions.map((d) => d[lang]), lang);
 
 export const MESSAGES = {
   zh: {
@@ -30,28 +40,43 @@ export const MESSAGES = {
     tier: '梯队',
     tierOf: (tier: string, size: number) => `${tier}（${size}个地区之一）`,
     tierTitle: (tier: string) => `${tier}梯队`,
-    path: '发展路径',
-    noPath: (region: string) => `报告未点名${region}的发展路径`,
-    namedVia: (city: string, path: string) => `${city}：${path}（报告点名的是城市${city}）`,
+    path: '建议的发展路径',
+    noPath: (region: string) => `${personName(pathsBy, 'zh')}举的例子中没有${region}，文章没有为它建议路径`,
+    noPathShort: `未建议路径（不在${personName(pathsBy, 'zh')}所举例子中）`,
+    suggestedPath: (paths: string) => `建议路径：${paths}`,
+    noPathFor: (regions: string) => `不在${personName(pathsBy, 'zh')}所举例子中：${regions}`,
+    namedVia: (city: string, path: string) => `${city}：${path}（${personName(pathsBy, 'zh')}举的例子是城市${city}）`,
+    suggestion: (examples: string, proposal: string) => `${personWithRole(pathsBy, 'zh')}建议，${examples}${proposal}。`,
+    suggestionShort: (examples: string, proposal: string) => `${personName(pathsBy, 'zh')}建议，${examples}${proposal}。`,
     traits: '梯队特点',
     peers: '同梯队地区',
-    peerPaths: '同梯队地区被点名的路径（仅供参考，并非该地区的路径）',
+    peerPaths: `${personName(pathsBy, 'zh')}为同梯队地区举例建议的路径（仅供参考，并非对该地区的建议）`,
     via: (city: string, region: string) => `${city} → ${region}`,
     corrected: (typed: string, name: string) => `已按“${name}”查询（输入为“${typed}”）`,
     members: (n: number) => `${n}个地区`,
     allTiers: '四大梯队',
-    allTiersIntro: `报告将${r.coverage.zh}分为四个梯队：`,
+    allTiersIntro: `据${personWithRole(tiersBy, 'zh')}介绍，综合${dims('zh')}四个方面，${r.coverage.zh}呈现四种发展态势：`,
+    tierCredit: `梯队划分与特点：${personWithRole(tiersBy, 'zh')}对《报告》结果的介绍。`,
+    pathCredit: `发展路径：${personName(pathsBy, 'zh')}的建议（“可以……”），他举的地区只是例子，并非完整名单。`,
     allPaths: '三条发展路径',
-    pathsIntro: '报告以部分地区为例点名了三条发展路径，并非为每个地区指定路径。',
-    namedRegions: '报告点名的地区',
-    profile: '地区特点',
+    pathsIntro: `三条发展路径是${personWithRole(pathsBy, 'zh')}的建议：各举几个地区为例（“以……为代表”“……等地”），并非完整名单，也没有为每个地区指定路径。`,
+    namedRegions: '所举例子',
+    profile: '这类地区的特点',
     approach: '做法',
     pathFor: (region: string) => `${region}的发展路径`,
     metrics: '核心数据',
     original: '原文',
+    saidBy: { report: '出自《报告》', reporter: '21世纪经济报道记者梳理，不是《报告》的数据', person: (id: string) => `${personWithRole(id, 'zh')}向记者介绍` },
+    saidByHeading: { report: '《报告》显示', reporter: '记者梳理（不是《报告》的数据）', person: (id: string) => `${personName(id, 'zh')}向记者介绍` },
     compare: (names: string) => `对比：${names}`,
     sameTier: (tier: string) => `都属于“${tier}”梯队`,
     compareNeedsTwo: '对比需要至少两个地区，例如“北京和上海对比”。',
+    tierMix: (mix: string) => `梯队分布：${mix}`,
+    mixPart: (tier: string, n: number) => `${tier}${n}个`,
+    groupings: '地区组合',
+    alsoAsked: '另外问到的地区',
+    outside: (names: string) => `${names}不在报告范围内（报告只评估中国大陆${r.coverage.zh}）。`,
+    definition: (text: string) => `口径：${text}`,
     notCoveredTitle: '不在报告范围内',
     notCovered: (names: string) => `报告评估的是中国大陆${r.coverage.zh}，不包括${names}，所以没有相关数据。`,
     ambiguousTitle: '您指的是哪个地区？',
@@ -60,15 +85,21 @@ export const MESSAGES = {
     unknown: (echo: string) => (echo ? `没有理解“${echo}”。` : '没有理解这个问题。'),
     didYouMean: '您是不是想问：',
     helpTitle: '工业互联网报告助手',
-    helpIntro: `我根据《${r.title.zh}》回答问题：地区所在梯队、报告点名的发展路径、核心数据和地区对比。`,
+    helpIntro: `我根据${src.publisher.zh}对《${r.title.zh}》的报道回答问题：地区所在梯队、建议的发展路径、核心数据、长三角等地区组合和地区对比。`,
     example: '例',
     aboutTitle: `《${r.title.zh}》`,
     released: '发布',
-    releasedValue: `${r.released}，${r.event.zh}（${r.city.zh}）`,
+    releasedValue: `${r.released}，${r.event.zh}`,
     publisher: '报道',
-    publisherValue: `${src.publisher.zh}记者${src.reporter.zh}、实习生${src.intern.zh}（经${src.via.zh}）`,
+    publisherValue: `${src.publisher.zh}记者${src.reporter.zh}、实习生${src.intern.zh}${src.dateline.zh}（经${src.via.zh}）`,
     method: '评价方法',
     methodValue: (dims: string) => `从${dims}四个方面的${report.indicatorCount}个指标评价`,
+    whoSaysWhat: '谁说了什么',
+    whoSaysWhatItems: [
+      `《报告》：核心数据和${report.indicatorCount}个评价指标`,
+      `${personWithRole(tiersBy, 'zh')}：介绍四个梯队和两个分项指数，建议三条发展路径（“可以……”）`,
+      `${src.publisher.zh}记者：对各地部署的梳理（不是《报告》的数据）`,
+    ],
     quotes: '观点',
     overviewTitle: '中国工业互联网发展成效评估报告',
     howToAsk: '怎么提问',
@@ -80,6 +111,7 @@ export const MESSAGES = {
       tiers: '四大梯队',
       paths: '发展路径',
       about: '报告来源',
+      groupings: '地区组合',
     },
   },
   en: {
@@ -87,28 +119,43 @@ export const MESSAGES = {
     tier: 'Tier',
     tierOf: (tier: string, size: number) => `${tier} (one of ${size})`,
     tierTitle: (tier: string) => `Tier: ${tier}`,
-    path: 'Development path',
-    noPath: (region: string) => `The report names no development path for ${region}`,
-    namedVia: (city: string, path: string) => `${city}: ${path} (the report names the city of ${city})`,
+    path: 'Suggested path',
+    noPath: (region: string) => `None suggested: ${personName(pathsBy, 'en')}'s examples do not include ${region}`,
+    noPathShort: `no path suggested (not among ${personName(pathsBy, 'en')}'s examples)`,
+    suggestedPath: (paths: string) => `suggested: ${paths}`,
+    noPathFor: (regions: string) => `Not among ${personName(pathsBy, 'en')}'s examples: ${regions}`,
+    namedVia: (city: string, path: string) => `${city}: ${path} (${personName(pathsBy, 'en')}'s example is the city of ${city})`,
+    suggestion: (examples: string, proposal: string) => `Suggested by ${personWithRole(pathsBy, 'en')}: ${examples} ${proposal}.`,
+    suggestionShort: (examples: string, proposal: string) => `Suggested by ${personName(pathsBy, 'en')}: ${examples} ${proposal}.`,
     traits: 'Tier traits',
     peers: 'Tier peers',
-    peerPaths: 'Paths the report names for tier peers (for reference; not this region\'s path)',
+    peerPaths: `Paths ${personName(pathsBy, 'en')} suggested for tier peers he gave as examples (for reference; not a suggestion for this region)`,
     via: (city: string, region: string) => `${city} → ${region}`,
     corrected: (typed: string, name: string) => `Showing ${name} (you typed "${typed}")`,
-    members: (n: number) => `${n} regions`,
+    members: (n: number) => (n === 1 ? '1 region' : `${n} regions`),
     allTiers: 'The four tiers',
-    allTiersIntro: `The report sorts the ${r.coverage.en} into four tiers:`,
+    allTiersIntro: `As ${personWithRole(tiersBy, 'en')}, describes the report's findings, across four dimensions (${dims('en')}) the ${r.coverage.en} fall into four tiers:`,
+    tierCredit: `Tiers and their traits: as ${personWithRole(tiersBy, 'en')}, describes the report's findings.`,
+    pathCredit: `Paths: ${personName(pathsBy, 'en')}'s suggestions ("could …"); the places he names are examples, not a complete list.`,
     allPaths: 'The three development paths',
-    pathsIntro: 'The report names three development paths, each with example regions; it does not give every region a path.',
-    namedRegions: 'Regions the report names',
-    profile: 'Profile',
+    pathsIntro: `The three development paths are suggestions by ${personWithRole(pathsBy, 'en')}, each with example places ("such as"); the examples are not a complete list, and not every region is given a path.`,
+    namedRegions: 'Examples given',
+    profile: 'What such places are like',
     approach: 'Approach',
     pathFor: (region: string) => `Development path: ${region}`,
     metrics: 'Headline figures',
     original: 'Original',
+    saidBy: { report: 'From the report', reporter: "The reporter's own count, not the report's", person: (id: string) => `${personWithRole(id, 'en')}, told the reporter` },
+    saidByHeading: { report: 'From the report', reporter: "The reporter's own count (not from the report)", person: (id: string) => `${personName(id, 'en')} told the reporter` },
     compare: (names: string) => `Comparison: ${names}`,
     sameTier: (tier: string) => `All in the "${tier}" tier`,
     compareNeedsTwo: 'A comparison needs two or more regions, e.g. "compare Beijing and Shanghai".',
+    tierMix: (mix: string) => `Tier mix: ${mix}`,
+    mixPart: (tier: string, n: number) => `${tier} ${n}`,
+    groupings: 'Regional groupings',
+    alsoAsked: 'Also asked about',
+    outside: (names: string) => `${names}: not covered (the report assesses the ${r.coverage.en} only).`,
+    definition: (text: string) => `Definition used: ${text}`,
     notCoveredTitle: 'Not covered by the report',
     notCovered: (names: string) => `The report evaluates the ${r.coverage.en}; it does not cover ${names}, so it has no data there.`,
     ambiguousTitle: 'Which region do you mean?',
@@ -117,15 +164,21 @@ export const MESSAGES = {
     unknown: (echo: string) => (echo ? `I couldn't match "${echo}" to anything in the report.` : "I couldn't understand the question."),
     didYouMean: 'Did you mean:',
     helpTitle: 'Industrial Internet report bot',
-    helpIntro: `I answer from the "${r.title.en}": a region's tier, the development paths the report names, the headline figures, and comparisons.`,
+    helpIntro: `I answer from the ${src.publisher.en}'s article on the "${r.title.en}": a region's tier, the development paths suggested for places like it, the headline figures, groupings such as the Yangtze River Delta, and comparisons.`,
     example: 'e.g.',
     aboutTitle: r.title.en,
     released: 'Released',
-    releasedValue: `${r.released}, ${r.event.en} (${r.city.en})`,
+    releasedValue: `${r.released}, ${r.event.en}`,
     publisher: 'Reported by',
-    publisherValue: `${src.publisher.en}: reporter ${src.reporter.en}, intern ${src.intern.en} (via ${src.via.en})`,
+    publisherValue: `${src.publisher.en}: reporter ${src.reporter.en}, intern ${src.intern.en}, ${src.dateline.en} (via ${src.via.en})`,
     method: 'Method',
     methodValue: (dims: string) => `${report.indicatorCount} indicators in four dimensions: ${dims}`,
+    whoSaysWhat: 'Who says what',
+    whoSaysWhatItems: [
+      `The report: the headline figures and the ${report.indicatorCount} indicators`,
+      `${personWithRole(tiersBy, 'en')}: describes the four tiers and the two sub-indices, and suggests the three paths ("could …")`,
+      "The reporter: a count of the regions' deployments (not the report's figures)",
+    ],
     quotes: 'Quotes',
     overviewTitle: r.title.en,
     howToAsk: 'How to ask',
@@ -137,6 +190,7 @@ export const MESSAGES = {
       tiers: 'The four tiers',
       paths: 'Development paths',
       about: 'About the report',
+      groupings: 'Regional groupings',
     },
   },
 } satisfies Record<Lang, unknown>;

@@ -1,5 +1,5 @@
 import { COMMANDS, type CommandSpec } from './commands.js';
-import { report, shortEnglishName, type Bilingual } from './data.js';
+import { groupings, report, shortEnglishName, type Bilingual } from './data.js';
 import { hasCjk, nameKey } from './normalize.js';
 
 /**
@@ -11,7 +11,7 @@ export type CommandName = CommandSpec['name'];
 
 export type Entity =
   | { kind: 'region'; id: string; via?: Bilingual }
-  | { kind: 'tier' | 'path' | 'metric'; ids: string[] }
+  | { kind: 'tier' | 'path' | 'metric' | 'group'; ids: string[] }
   | { kind: 'not-covered'; name: Bilingual }
   | { kind: 'ambiguous'; ids: string[] }
   | { kind: 'keyword'; command: CommandName }
@@ -90,6 +90,18 @@ function build(): Lexicon {
       const city: Entity = { kind: 'region', id: r.id, via: c };
       add([c.zh, `${c.zh}市`, c.en], city);
       latinCompact.set(nameKey(c.en).replace(/ /g, ''), city);
+    }
+  }
+  // Groupings after the regions, so a region's own name always means the region.
+  for (const g of groupings.groupings) {
+    const group: Entity = { kind: 'group', ids: [g.id] };
+    // Not the id: `west`, `central` are ordinary words (buttons send ids, read by the parser directly).
+    add([g.zh, g.en, ...g.names], group);
+    // Long names typed without spaces or misspelt (yangtzeriverdelta, Yangtze Rvier Delta); short ones
+    // (huanan, xibu) only exactly, so they never steal a typo from a province (hunan).
+    for (const name of [g.en, ...g.names]) {
+      const key = nameKey(name).replace(/ /g, '');
+      if (!hasCjk(key) && key.length >= 9 && !latinCompact.has(key)) latinCompact.set(key, group);
     }
   }
   for (const t of report.tiers) add([t.zh, t.en, t.id, ...TIER_WORDS[t.id].zh, ...TIER_WORDS[t.id].en], { kind: 'tier', ids: [t.id] });

@@ -1,7 +1,7 @@
 import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
 import { soundAlikes } from './homophones.js';
-import { regionById, type Bilingual } from './data.js';
+import { groupingById, regionById, type Bilingual } from './data.js';
 import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';
 import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
 import type { Lang } from './types.js';
@@ -15,6 +15,8 @@ export interface Query {
   tiers: string[];
   paths: string[];
   metrics: string[];
+  /** Regional groupings (长三角, Jing-Jin-Ji …). */
+  groups: string[];
   notCovered: Bilingual[];
   /** Toneless `shanxi`: the regions it could mean. */
   ambiguous?: { typed: string; ids: string[] };
@@ -124,11 +126,31 @@ function scanLatin(words: string[], out: Scan): void {
       i += match.length;
       continue;
     }
+    const multi = out.leftovers.length < MAX_TYPO_WORDS ? correctMultiWordTypo(words, i) : undefined;
+    if (multi) {
+      out.entities.push(multi.found);
+      i += multi.length;
+      continue;
+    }
     const fixed = out.leftovers.length < MAX_TYPO_WORDS ? correctTypo(words[i]) : undefined;
     if (fixed) out.entities.push(fixed);
     else if (!ENGLISH.has(words[i]) && !/^\d+$/.test(words[i])) out.leftovers.push(words[i]);
     i += 1;
   }
+}
+
+/**
+ * A misspelt name of several words (`Inner Mongoila`, `Heilong Jaing`, `Yangtze Rvier Delta`): the words
+ * joined and corrected as one. Never across an ordinary English word, so `the hubie` stays two words.
+ */
+function correctMultiWordTypo(words: string[], i: number): { found: Scan['entities'][number]; length: number } | undefined {
+  for (let n = Math.min(3, words.length - i); n >= 2; n--) {
+    const part = words.slice(i, i + n);
+    if (part.some((w) => ENGLISH.has(w) || /\d/.test(w))) continue;
+    const fixed = correctTypo(part.join(''));
+    if (fixed) return { found: { ...fixed, typed: part.join(' ') }, length: n };
+  }
+  return undefined;
 }
 
 /** A misspelt place is a short fragment of its own: 胡北, 黑龙将, 乌鲁木其. */
@@ -184,15 +206,35 @@ function takeLangRequest(text: string): { text: string; lang?: Lang } {
   return { text };
 }
 
-export function parse(raw: string, explicitLang?: Lang, locale?: string): Query {
+/** Chinese characters → zh, Latin letters → en; digits, punctuation and emoji say nothing. */
+function scriptLang(text: string): Lang | undefined {
+  if (hasCjk(text)) return 'zh';
+  return /\p{Script=Latin}/u.test(text) ? 'en' : undefined;
+}
+
+/**
+ * The language a question itself carries: one asked for (`--lang en`, `请用英文回答`), else its
+ * script. Undefined for a bare `/iiot`, a lone mention, `123`: adapters then fall back on the
+ * user's remembered language, and remember this one when there is one.
+ */
+export function questionLang(raw: string): Lang | undefined {
+  const requested = takeLangRequest(stripChatMarkup(raw));
+  return requested.lang ?? scriptLang(requested.text);
+}
+
+/**
+ * `fallbackLang` (a remembered or platform language) and then `locale` count only when neither
+ * `explicitLang` nor the text gives a language.
+ */
+export function parse(raw: string, explicitLang?: Lang, locale?: string, fallbackLang?: Lang): Query {
   const requested = takeLangRequest(stripChatMarkup(raw));
   const text = requested.text;
-  const lang: Lang = explicitLang ?? requested.lang ??
-    (hasCjk(text) ? 'zh' : text === '' && locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  const lang: Lang = explicitLang ?? requested.lang ?? scriptLang(text) ?? fallbackLang ??
+    (locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
 
   const norm = normalize(text);
   const query: Query = {
-    lang, echo: text, regions: [], tiers: [], paths: [], metrics: [], notCovered: [],
+    lang, echo: text, regions: [], tiers: [], paths: [], metrics: [], groups: [], notCovered: [],
     keywords: new Set(), all: false, leftovers: [],
   };
 
@@ -225,6 +267,7 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string): Query 
       case 'tier': push(query.tiers, entity.ids); break;
       case 'path': push(query.paths, entity.ids); break;
       case 'metric': push(query.metrics, entity.ids); break;
+      case 'group': push(query.groups, entity.ids); break;
       case 'not-covered':
         if (!query.notCovered.some((n) => n.en === entity.name.en)) query.notCovered.push(entity.name);
         break;
@@ -254,14 +297,16 @@ function asTyped(text: string, word: string): string {
 function isId(word: string): boolean {
   // Only things a button names: `tier map` is two keywords, not a tier id.
   const entity = lexicon.latin.get(word.replace(/-/g, ' '));
-  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || (entity !== undefined && entity.kind !== 'keyword'));
+  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || groupingById.has(word) || (entity !== undefined && entity.kind !== 'keyword'));
 }
 
 function addId(query: Query, id: string): void {
   if (regionById.has(id)) return void query.regions.push({ id });
+  if (groupingById.has(id)) return void query.groups.push(id);
   const entity = lexicon.latin.get(id.replace(/-/g, ' '));
   if (entity?.kind === 'tier') query.tiers.push(...entity.ids);
   else if (entity?.kind === 'path') query.paths.push(...entity.ids);
   else if (entity?.kind === 'metric') query.metrics.push(...entity.ids);
+  else if (entity?.kind === 'group') query.groups.push(...entity.ids);
   else if (entity?.kind === 'all') query.all = true;
 }

@@ -73,7 +73,7 @@ const TIERS_ALT = perLang((lang) => report.tiers
 
 /**
  * The tier map, with `highlight` (region ids) standing out when given. Any set of regions works:
- * a region, a tier's members, a comparison, a grouping such as 长三角.
+ * a region, a tier's members, a comparison, a grouping such as 长三角 (with any regions next to it).
  */
 export function mapImage(lang: Lang, highlight?: string[], title = PICTURE_TEXT[lang].mapTitle): CardImage {
   const t = PICTURE_TEXT[lang];
@@ -118,6 +118,10 @@ export function pictureFor(a: Answer): CardImage | undefined {
     }
     case 'compare':
       return a.regionIds.length >= 2 ? mapImage(a.lang, a.regionIds, a.card.title) : undefined;
+    case 'group':
+      // A grouping (长三角), or groupings next to regions: their members highlighted. The list of every
+      // grouping names no regions and gets none.
+      return a.regionIds.length > 0 ? mapImage(a.lang, a.regionIds, a.card.title) : undefined;
     default:
       return undefined;
   }

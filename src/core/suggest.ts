@@ -1,5 +1,5 @@
 import { editDistance as distance } from './distance.js';
-import { report, shortEnglishName } from './data.js';
+import { groupings, report, shortEnglishName } from './data.js';
 import { regionTitle } from './i18n.js';
 import type { CardAction, Lang } from './types.js';
 
@@ -21,6 +21,7 @@ const CANDIDATES: Candidate[] = [
   })),
   ...report.tiers.map((t) => ({ latin: [t.en.toLowerCase()], zh: t.zh, label: { zh: t.zh, en: t.en }, command: `tier ${t.id}` })),
   ...report.paths.map((p) => ({ latin: [p.en.toLowerCase()], zh: p.zh, label: { zh: p.zh, en: p.en }, command: `path ${p.id}` })),
+  ...groupings.groupings.map((g) => ({ latin: [g.en.toLowerCase()], zh: g.zh, label: { zh: g.zh, en: g.en }, command: `group ${g.id}` })),
 ];
 
 /** Up to `max` suggestions for the words and Chinese fragments that matched nothing. */

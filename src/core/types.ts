@@ -13,6 +13,11 @@ export interface Inbound {
   lang?: Lang;
   /** The platform's locale for the user, when it gives one (e.g. Slack `en-US`, Feishu `zh_cn`). */
   locale?: string;
+  /**
+   * For text that carries no language of its own (a bare `/iiot`, `123`): the user's remembered
+   * answer language, or the platform's default. `lang` and the text's own language win over it.
+   */
+  fallbackLang?: Lang;
   userId?: string;
 }
 
@@ -23,6 +28,7 @@ export type Intent =
   | 'path'
   | 'metrics'
   | 'compare'
+  | 'group'
   | 'about'
   | 'map'
   | 'not-covered'
@@ -101,5 +107,9 @@ export interface Answer {
   tierIds: string[];
   strategyIds: string[];
   metricIds: string[];
+  /** The regional groupings it is about (`yangtze-river-delta`, …); their members are in `regionIds`. */
+  groupIds: string[];
+  /** Who states the facts it shows: `report`, `reporter` (the journalist's own count), or a person's id (`hu-jianbo`). */
+  statedBy: string[];
   card: Card;
 }

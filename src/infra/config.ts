@@ -22,14 +22,30 @@ export interface FeishuConfig {
   domain: string;
 }
 
+export interface RedisConfig {
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: string;
+  /** Prepended to every key, so several bots can share one Redis (replicas of one bot share theirs). */
+  keyPrefix: string;
+}
+
 export interface Config {
   port: number;
   slack?: SlackConfig;
   feishu?: FeishuConfig;
+  /** Shared state across replicas; absent means the in-memory store. */
+  redis?: RedisConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Cards carry pictures (the tier map, charts) unless false: then text cards only, nothing uploaded. */
   pictures?: boolean;
+  /** Longest wait for any one call to Slack's or Feishu's API (start-up calls and replies alike). */
+  apiTimeoutMs?: number;
+  /** SIGTERM/SIGINT: how long replies under way may take to finish before the process exits. */
+  shutdownTimeoutMs?: number;
 }
+
+export const DEFAULT_API_TIMEOUT_MS = 10_000;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -82,14 +98,46 @@ function feishuConfig(env: Env): FeishuConfig | undefined {
   return { mode, appId, appSecret, encryptKey, verificationToken, domain };
 }
 
+function redisConfig(env: Env): RedisConfig | undefined {
+  if (!env.REDIS_URL) return undefined;
+  // The message never repeats the value: it may carry a password.
+  const url = check('REDIS_URL', z.string().url().refine((u) => /^rediss?:\/\/[^/]/.test(u)), env.REDIS_URL,
+    'a URL such as redis://127.0.0.1:6379/0, or rediss:// for TLS');
+  const keyPrefix = check('REDIS_PREFIX', z.string().regex(/^[\w.:-]{1,64}$/), env.REDIS_PREFIX || 'iiot:',
+    'up to 64 letters, digits or . _ : - (one prefix per bot; its replicas share it)');
+  return { url, keyPrefix };
+}
+
 /** Reads the environment into a typed config; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = check('PORT', z.coerce.number().int().min(0).max(65535), env.PORT || '3000', 'a TCP port number such as 3000');
   const logLevel = check('LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']), env.LOG_LEVEL || 'info', 'one of debug, info, warn, error');
-  return { port, logLevel, pictures: picturesEnabled(env), slack: slackConfig(env), feishu: feishuConfig(env) };
+  const ms = z.coerce.number().int().min(100).max(600_000);
+  const apiTimeoutMs = check('API_TIMEOUT_MS', ms, env.API_TIMEOUT_MS || String(DEFAULT_API_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
+  const shutdownTimeoutMs = check('SHUTDOWN_TIMEOUT_MS', ms, env.SHUTDOWN_TIMEOUT_MS || String(DEFAULT_SHUTDOWN_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
+  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, pictures: picturesEnabled(env), slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
 }
 
 /** PICTURES=off: text cards only (no drawing, no uploads, no files:write needed). */
 export function picturesEnabled(env: Env = process.env): boolean {
   return check('PICTURES', z.enum(['on', 'off']), env.PICTURES || 'on', 'use "on" (default) or "off"') === 'on';
+}
+
+/** Every configured secret, so the logger can mask it wherever it appears. */
+export function secretsOf(config: Config): string[] {
+  const { slack, feishu, redis } = config;
+  return [slack?.botToken, slack?.appToken, slack?.signingSecret, feishu?.appSecret, feishu?.encryptKey, feishu?.verificationToken,
+    ...(redis ? [redis.url, ...redisPasswords(redis.url)] : [])]
+    .filter((s): s is string => !!s);
+}
+
+/** REDIS_URL's password as written in the URL and decoded: a client error may quote either. */
+function redisPasswords(url: string): string[] {
+  const password = new URL(url).password;
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
 }

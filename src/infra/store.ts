@@ -1,3 +1,6 @@
+import type { RedisConfig } from './config.js';
+import type { Logger } from './log.js';
+
 /**
  * Shared state behind one interface: delivery deduplication, caches (uploaded picture ids, a user's
  * answer language). In memory for one process; Redis when several replicas must agree.
@@ -7,6 +10,10 @@ export interface Store {
   claim(key: string, ttlMs: number): Promise<boolean>;
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Whether the shared backend is reachable now (absent: always ready, as memory is). */
+  ready?(): boolean;
+  /** Releases connections; the bot calls it on stop. */
+  close?(): Promise<void>;
 }
 
 /**
@@ -50,4 +57,11 @@ export class MemoryStore implements Store {
       this.entries.delete(k);
     }
   }
+}
+
+/** The memory store, or Redis when configured (its client is loaded only then). */
+export async function openStore(redis: RedisConfig | undefined, logger: Logger): Promise<Store> {
+  if (!redis) return new MemoryStore();
+  const { RedisStore } = await import('./redis-store.js');
+  return RedisStore.open(redis, logger);
 }

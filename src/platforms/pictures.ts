@@ -1,7 +1,8 @@
 /**
  * A card's picture, uploaded once per workspace (Slack) or app (Feishu) and remembered in the shared
  * Store, so replicas and restarts reuse the upload. Both platforms use this one piece: they differ only
- * in the upload call they pass in. A picture that cannot be drawn or uploaded is logged once and left
+ * in the upload call they pass in, which goes through the adapter's outbox like any reply. A picture
+ * that cannot be drawn or uploaded is logged once (a drawing here, an upload by the outbox) and left
  * out; the card, which says everything the picture shows, has already gone out.
  */
 import type { CardImage, Lang } from '../core/types.js';
@@ -12,7 +13,8 @@ import { pictureId, type Pictures, type Png } from '../pictures/index.js';
 /** Uploaded pictures stay where they are; a month is a bound on the Store's memory, not on the file. */
 const UPLOAD_TTL_MS = 30 * 24 * 3600_000;
 
-export type Upload = (png: Png, image: CardImage) => Promise<string>;
+/** Uploads in `conversation`'s queue; the platform's id, or undefined once the failure was logged. */
+export type Upload = (png: Png, image: CardImage, conversation: string) => Promise<string | undefined>;
 
 export class UploadedPictures {
   private readonly inFlight = new Map<string, Promise<string | undefined>>();
@@ -28,14 +30,14 @@ export class UploadedPictures {
     return this.deps.store.get(this.key(image, lang, scope)).catch(() => undefined);
   }
 
-  /** The platform's id for this picture in `scope`, uploading it the first time. */
-  async idFor(image: CardImage, lang: Lang, scope: string): Promise<string | undefined> {
+  /** The platform's id for this picture in `scope`, uploading it the first time (for `conversation`). */
+  async idFor(image: CardImage, lang: Lang, scope: string, conversation: string): Promise<string | undefined> {
     const key = this.key(image, lang, scope);
     const known = await this.deps.store.get(key).catch(() => undefined);
     if (known) return known;
     let pending = this.inFlight.get(key);
     if (!pending) {
-      pending = this.drawAndUpload(key, image, lang).finally(() => this.inFlight.delete(key));
+      pending = this.drawAndUpload(key, image, lang, conversation).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
@@ -45,19 +47,18 @@ export class UploadedPictures {
     return `${this.platform}:picture:${scope}:${pictureId(image, lang)}`;
   }
 
-  private async drawAndUpload(key: string, image: CardImage, lang: Lang): Promise<string | undefined> {
+  private async drawAndUpload(key: string, image: CardImage, lang: Lang, conversation: string): Promise<string | undefined> {
     const { logger, store, pictures } = this.deps;
-    let step = 'drawing';
+    let png: Png;
     try {
-      const png = await pictures.png(image, lang);
-      step = 'upload';
-      const id = await this.upload(png, image);
-      await store.set(key, id, UPLOAD_TTL_MS).catch((err: unknown) => logger.warn(`${this.platform}: could not remember a picture upload:`, describe(err)));
-      return id;
+      png = await pictures.png(image, lang);
     } catch (err) {
-      logger.warn(`${this.platform}: picture left out (${image.picture.kind}, ${step} failed):`, describe(err));
+      logger.warn(`${this.platform}: picture left out (${image.picture.kind}, drawing failed):`, describe(err));
       return undefined;
     }
+    const id = await this.upload(png, image, conversation);
+    if (id) await store.set(key, id, UPLOAD_TTL_MS).catch((err: unknown) => logger.warn(`${this.platform}: could not remember a picture upload:`, describe(err)));
+    return id;
   }
 }
 

@@ -236,9 +236,33 @@ export function countComponents(card: FeishuCard): number {
   return n;
 }
 
-/** Bytes the card takes in a send/reply request, where it travels as a JSON string inside JSON. */
+// The JSON of each rendered card, made once: by the size check, then sent as the message content.
+const cardJson = new WeakMap<FeishuCard, string>();
+
+/** The card as the `content` string of a send or reply (a card is not changed once rendered). */
+export function feishuCardJson(card: FeishuCard): string {
+  let json = cardJson.get(card);
+  if (json === undefined) {
+    json = JSON.stringify(card);
+    cardJson.set(card, json);
+  }
+  return json;
+}
+
+/**
+ * Bytes the card takes in a send/reply request, where it travels as a JSON string inside JSON:
+ * `JSON.stringify(json)` without building it. JSON text holds no control characters or lone
+ * surrogates (they are escaped), so quoting it adds the two quotes and a backslash before each
+ * `"` and `\`.
+ */
 export function cardRequestBytes(card: FeishuCard): number {
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(card)), 'utf8');
+  const json = feishuCardJson(card);
+  let escaped = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 34 || c === 92) escaped++;
+  }
+  return Buffer.byteLength(json, 'utf8') + 2 + escaped;
 }
 
 export function fitsFeishuLimits(card: FeishuCard): boolean {

@@ -42,6 +42,11 @@ export const CASES: Case[] = [
     key: 'compare-5', label: 'compare 5 regions', text: '比较 北京 上海 广东 江苏 浙江', intent: 'compare',
     regions: ['beijing', 'shanghai', 'guangdong', 'jiangsu', 'zhejiang'],
   },
+  {
+    key: 'group', label: 'grouping in a sentence (长三角怎么样)', text: '长三角怎么样', intent: 'group',
+    regions: ['shanghai', 'jiangsu', 'zhejiang', 'anhui'],
+  },
+  { key: 'compare-all', label: 'compare all, grouped by tier', text: 'compare all', intent: 'compare' },
   { key: 'metrics', label: 'metrics (指标)', text: '指标', intent: 'metrics' },
   { key: 'help', label: 'help', text: 'help', intent: 'help' },
   { key: 'garbage-40k', label: '40,000-char garbage', text: garbage(40_000), intent: 'unknown' },

@@ -7,6 +7,9 @@
  * full GCs in the child (--expose-gc): live memory, not garbage waiting for a collection. A leak
  * shows as the heap still growing in the second half.
  *
+ * The same 100,000 commands go, each in its own fresh process, to the bot with Slack only and to a
+ * bare Bolt app (servers/bare-bolt.mjs): the bot's Slack RSS is compared with bare Bolt's.
+ *
  * For scale, start-up memory with one platform at a time is read too. The one store that grows by
  * design is the dedup store (Feishu event and message ids, Slack event ids), capped at 100,000 keys:
  * its size when full is measured here as well, in process.
@@ -19,9 +22,9 @@ import { FakeSlack } from '../fakes/slack-api.js';
 import { CASES } from './core.js';
 import { APP_SECRET, feishuConfig } from './feishu-e2e.js';
 import { load } from './load.js';
-import { startServer } from './processes.js';
+import { startServer, type ServerChild } from './processes.js';
 import { target, type BenchOptions, type Section } from './report.js';
-import { CONNECTIONS, EVENTS_PATH, signedCommand, slackConfig } from './slack-e2e.js';
+import { CONNECTIONS, EVENTS_PATH, SECRET, signedCommand, slackConfig } from './slack-e2e.js';
 import { fmt, table } from './stats.js';
 
 const RSS_LIMIT = 150 * 1024 * 1024;
@@ -52,6 +55,26 @@ async function startupMemory(platforms: object): Promise<NodeJS.MemoryUsage> {
   }
 }
 
+/** Sends `amount` signed commands, cycling through every kind of question; returns the failures. */
+async function commands(server: ServerChild, amount: number): Promise<number> {
+  // Signed afresh for each call (Bolt allows 5 minutes). The 40,000-character question is cut to
+  // 4,000: more than a slash command can carry, so the server still gets an oversized one.
+  const requests = CASES.map((c) => signedCommand(c.text.slice(0, 4000)));
+  const r = await load({ url: `${server.url}${EVENTS_PATH}`, requests, connections: CONNECTIONS, amount });
+  return r.errors + Math.max(0, amount - r.completed);
+}
+
+/** A fresh server's memory after `amount` commands (and its failures). */
+async function afterCommands(script: string, args: string[], amount: number): Promise<{ usage: NodeJS.MemoryUsage; errors: number }> {
+  const server = await startServer(script, args);
+  try {
+    const errors = await commands(server, amount);
+    return { usage: await server.memory(), errors };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function benchMemory(opts: BenchOptions): Promise<Section> {
   const total = opts.quick ? 10_000 : 100_000;
   const slack = await FakeSlack.start();
@@ -62,19 +85,17 @@ export async function benchMemory(opts: BenchOptions): Promise<Section> {
   const bot = await startServer('bot', [JSON.stringify({ slack: slackConfig(slack.apiUrl), feishu: feishuConfig(feishu.origin) })]);
   try {
     const start = await bot.memory();
-    const half = async () => {
-      // Signed afresh for each half (Bolt allows 5 minutes). The 40,000-character question is cut to
-      // 4,000: more than a slash command can carry, so the bot still gets an oversized one.
-      const requests = CASES.map((c) => signedCommand(c.text.slice(0, 4000)));
-      const r = await load({ url: `${bot.url}${EVENTS_PATH}`, requests, connections: CONNECTIONS, amount: total / 2 });
-      return r.errors + Math.max(0, total / 2 - r.completed);
-    };
     const t0 = Date.now();
-    const errors = await half();
+    const errors = await commands(bot, total / 2);
     const mid = await bot.memory();
-    const errorsTotal = errors + (await half());
+    const errorsBoth = errors + (await commands(bot, total / 2));
     const end = await bot.memory();
     const seconds = (Date.now() - t0) / 1000;
+    await bot.stop();
+    const slackBot = await afterCommands('bot', [JSON.stringify({ slack: slackConfig(slack.apiUrl) })], total);
+    const bareBolt = await afterCommands('bare-bolt', [SECRET], total);
+    const errorsTotal = errorsBoth + slackBot.errors + bareBolt.errors;
+    const rssVsBolt = slackBot.usage.rss / bareBolt.usage.rss;
     const dedupBytes = await dedupStoreFull();
 
     const heapGrowth = (end.heapUsed - mid.heapUsed) / mid.heapUsed;
@@ -89,6 +110,7 @@ export async function benchMemory(opts: BenchOptions): Promise<Section> {
         start, afterFirstHalf: mid, afterSecondHalf: end,
         heapGrowthFirstHalf: firstHalfHeap, heapGrowthSecondHalf: heapGrowth, rssGrowthSecondHalf: rssGrowth,
         dedupStoreFullBytes: dedupBytes, dedupStoreKeys: DEDUP_CAP,
+        slackOnlyAfter: slackBot.usage, bareBoltAfter: bareBolt.usage, rssSlackOnlyVsBareBolt: rssVsBolt,
       },
       tables: [
         table(`Memory: bot with Slack + Feishu, ${n} signed /iiot commands (${CASES.length} kinds of question), after full GC`,
@@ -101,11 +123,14 @@ export async function benchMemory(opts: BenchOptions): Promise<Section> {
             row(`after ${n}`, end),
             ['second half: growth', fmt.pct(rssGrowth), fmt.pct(heapGrowth), '', ''],
             [`dedup store full (${fmt.num(DEDUP_CAP)} keys, its cap)`, '', fmt.mb(dedupBytes), '', ''],
+            row(`bot with Slack only, after ${n} (a fresh process)`, slackBot.usage),
+            row(`bare Bolt, after ${n} (a fresh process)`, bareBolt.usage),
           ]),
       ],
       targets: [
         target(`RSS after ${n} requests`, '< 150 MB', fmt.mb(end.rss), end.rss < RSS_LIMIT),
         target('Heap growth in the second half', '< 5%', fmt.pct(heapGrowth), heapGrowth < 0.05),
+        target(`RSS after ${n} /iiot, bot (Slack only) / bare Bolt`, '≤ 1.0×', fmt.ratio(rssVsBolt), rssVsBolt <= 1),
         target('Errors during the memory run', '0', fmt.num(errorsTotal), errorsTotal === 0),
       ],
     };

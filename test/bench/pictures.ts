@@ -14,7 +14,7 @@ interface Figures {
 
 function runChild(quick: boolean): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [...NODE_FLAGS, '--expose-gc', '--import', 'tsx', 'test/bench/servers/pictures.ts', quick ? 'quick' : 'full'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawnTracked(process.execPath, [...NODE_FLAGS, '--expose-gc', 'test/bench/servers/pictures.mjs', quick ? 'quick' : 'full'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => { out += d; });
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pictures bench child exited ${code}`))));

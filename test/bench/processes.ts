@@ -3,13 +3,20 @@
  * runs of the start-up bench. Every child is registered so `killAll()` can end it whatever happens:
  * the bench must never leave a process or a port behind.
  */
-import { fork, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FromChild, ToChild } from './servers/child.js';
+
+/** The IPC protocol of servers/child.mjs. */
+type ToChild = { type: 'memory' } | { type: 'cpu' } | { type: 'stop' };
+type FromChild =
+  | { type: 'ready'; port: number }
+  | { type: 'memory'; usage: NodeJS.MemoryUsage }
+  | { type: 'cpu'; usage: NodeJS.CpuUsage }
+  | { type: 'failed'; error: string };
 
 const live = new Set<ChildProcess>();
 
@@ -33,8 +40,14 @@ export async function killAll(graceMs = 1000): Promise<void> {
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(REPO_DIR, 'src/bin/iiot.js');
-/** The Node flags production runs with: those on the `iiot` command's shebang line. */
-export const NODE_FLAGS = readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--'));
+/**
+ * The Node flags production runs with: those on the `iiot` command's shebang line (none today), plus
+ * BENCH_NODE_FLAGS to try others on every benchmarked process (e.g. `--max-semi-space-size=4`).
+ */
+export const NODE_FLAGS = [
+  ...readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--')),
+  ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+];
 
 export interface ServerChild {
   name: string;
@@ -45,16 +58,21 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
+/** Builds dist/ from the sources (`npm run build`), so the bench measures the code as it is. */
+export function buildDist(): void {
+  execFileSync(process.execPath, [join(REPO_DIR, 'src/bin/build.mjs')], { stdio: 'inherit' });
+}
+
 /**
- * Forks `servers/<script>.ts`, TypeScript loaded as in production, with --expose-gc (so memory
- * readings come after a full GC), and waits for it to listen. The child inherits stderr, so its
- * warnings show in the bench output.
+ * Forks `servers/<script>.mjs` (plain JavaScript; the bot's is dist/, as in production) with
+ * --expose-gc (so memory readings come after a full GC), and waits for it to listen. The child
+ * inherits stderr, so its warnings show in the bench output.
  */
 export async function startServer(script: string, args: string[], timeoutMs = 15_000): Promise<ServerChild> {
   // BENCH_CPU_PROF=<dir> profiles every server child (written when it stops), to find out why.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = track(fork(`${BENCH_DIR}servers/${script}.ts`, args, {
-    execArgv: ['--import', `${BENCH_DIR}servers/register.mjs`, '--expose-gc', ...NODE_FLAGS, ...profile],
+  const child = track(fork(`${BENCH_DIR}servers/${script}.mjs`, args, {
+    execArgv: ['--expose-gc', ...NODE_FLAGS, ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: REPO_DIR,
   }));

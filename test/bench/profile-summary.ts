@@ -2,7 +2,8 @@
  * `node --import tsx test/bench/profile-summary.ts <file.cpuprofile> [top]`
  *
  * Where a `--cpu-prof` profile (e.g. from `BENCH_CPU_PROF=/tmp/prof npm run bench -- --only slack`)
- * spends its time: self time by package (or src/ file) and the top functions, without a browser.
+ * spends its time: self time by package (or src/ or dist/ file), the top functions by self time and by
+ * total time (with what they call), without a browser.
  */
 import { readFileSync } from 'node:fs';
 
@@ -33,9 +34,27 @@ function owner(url: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1];
   if (url.startsWith('node:')) return 'node: (internals)';
-  const src = /\/(src|test)\/(.+)$/.exec(url);
+  const src = /\/(src|dist|test)\/(.+)$/.exec(url);
   if (src) return `${src[1]}/${src[2]}`;
   return url === '' ? '(native / GC / idle)' : url;
+}
+
+// Total time per function: each sample counts once for every function on its stack (recursion once).
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const keyOf = (n: Node) => `${n.callFrame.functionName || '(anonymous)'}  ${owner(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const inclusive = new Map<string, number>();
+for (const [id, us] of self) {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const n = byId.get(at)!;
+    if (n.callFrame.url === '' && n.callFrame.functionName.startsWith('(')) continue;
+    const key = keyOf(n);
+    if (!seen.has(key)) {
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
 }
 
 const byOwner = new Map<string, number>();
@@ -44,7 +63,7 @@ for (const [id, us] of self) {
   const { callFrame: f } = byId.get(id)!;
   const o = owner(f.url);
   byOwner.set(o, (byOwner.get(o) ?? 0) + us);
-  const key = `${f.functionName || '(anonymous)'}  ${o}:${f.lineNumber + 1}`;
+  const key = keyOf(byId.get(id)!);
   byFunction.set(key, (byFunction.get(key) ?? 0) + us);
 }
 
@@ -57,3 +76,4 @@ const print = (title: string, m: Map<string, number>) => {
 console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled`);
 print('Self time by package / file', byOwner);
 print('Self time by function', byFunction);
+print('Total time by function (itself and what it calls)', inclusive);

@@ -1,6 +1,6 @@
 /** What every bench section hands back to the orchestrator. */
 
-/** One of issue #5's targets, as measured in this run. */
+/** One goal (issues #5 and #12), as measured in this run: against a baseline, as a ratio. */
 export interface Target {
   what: string;
   goal: string;

@@ -1,10 +1,13 @@
 /**
- * Start-up, as an operator sees it: `node src/bin/iiot.js start` as a fresh process.
+ * Start-up, as an operator sees it: `node src/bin/iiot.js start` (the compiled dist/) as a fresh process.
  *  - platforms: Slack (HTTP mode) and Feishu (webhook) configured from the environment, their APIs
  *    pointing at local fakes, until `GET /healthz` answers on PORT, and until both adapters are
  *    ready (auth.test and the Feishu bot info done: requests are answered, not 503);
- *  - console: no credentials, stdin piped "湖北\n", until the first answer is printed.
- * Median of 5 runs each, after one unrecorded run that fills tsx's compile cache. Children run in an
+ *  - console: no credentials, stdin piped "湖北\n", until the first answer is printed;
+ *  - baselines in the same run: bare Bolt (servers/bare-bolt.mjs) and bare node-sdk
+ *    (servers/bare-lark.mjs), each from spawn until it answers its first signed request with 200,
+ *    and `node -e ''`, spawn to exit.
+ * Median of 5 runs each, interleaved, after one unrecorded run of each (the file system cache). Children run in an
  * empty temporary directory so no developer `.env` can add (real) credentials.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -14,8 +17,12 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeFeishu } from '../fakes/feishu-api.js';
+import { deliver, messageEvent } from '../fakes/feishu-crypto.js';
 import { FakeSlack } from '../fakes/slack-api.js';
-import { CLI, freePort, NODE_FLAGS, spawnTracked } from './processes.js';
+import { SlackSender, slashCommand } from '../fakes/signing.js';
+import { benchCardJson, feishuConfig } from './feishu-e2e.js';
+import { CLI, freePort, NODE_FLAGS, spawnTracked, startServer } from './processes.js';
+import { SECRET as SLACK_SECRET } from './slack-e2e.js';
 import { target, type BenchOptions, type Section } from './report.js';
 import { fmt, median, sleep, table } from './stats.js';
 
@@ -107,6 +114,34 @@ async function consoleFirstAnswer(env: Record<string, string>, cwd: string): Pro
   }
 }
 
+/** Spawn → the first 200 to a request `ask` makes, for a baseline server (bench/servers/*.mjs). */
+async function firstAck(script: string, args: string[], ask: (url: string) => Promise<number>): Promise<number> {
+  const t0 = performance.now();
+  const server = await startServer(script, args, TIMEOUT_MS);
+  try {
+    for (;;) {
+      if ((await ask(server.url)) === 200) return performance.now() - t0;
+      if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`${script}: no 200 within ${TIMEOUT_MS} ms`);
+      await sleep(2);
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Bare Bolt: a signed `/iiot 湖北`. */
+const bareBolt = () => firstAck('bare-bolt', [SLACK_SECRET], async (url) =>
+  (await new SlackSender(`${url}/slack/events`, SLACK_SECRET).command(slashCommand('湖北', 'http://127.0.0.1:9/response/bench'))).status);
+
+/** Bare node-sdk: an encrypted and signed group @mention (its reply goes to the fake Feishu). */
+function bareLark(domain: string): Promise<number> {
+  const config = feishuConfig(domain);
+  const card = benchCardJson();
+  const event = () => messageEvent({ appId: config.appId, token: config.verificationToken!, chatType: 'group', text: '湖北' });
+  return firstAck('bare-lark', [JSON.stringify(config), card], async (url) =>
+    (await deliver(`${url}/feishu/events`, event(), { encryptKey: config.encryptKey! })).status);
+}
+
 /** Reference: a Node process that does nothing, spawn → exit. */
 async function bareNode(cwd: string): Promise<number> {
   const t0 = performance.now();
@@ -127,7 +162,7 @@ export async function benchStartup(opts: BenchOptions): Promise<Section> {
       LOG_LEVEL: 'info', // for the "… ready" lines
       SLACK_MODE: 'http',
       SLACK_BOT_TOKEN: 'xoxb-bench-token',
-      SLACK_SIGNING_SECRET: 'bench-signing-secret-0123456789',
+      SLACK_SIGNING_SECRET: SLACK_SECRET,
       SLACK_API_URL: slack.apiUrl,
       FEISHU_MODE: 'webhook',
       FEISHU_APP_ID: 'cli_be0c00000000be02',
@@ -136,35 +171,52 @@ export async function benchStartup(opts: BenchOptions): Promise<Section> {
       FEISHU_VERIFICATION_TOKEN: 'bench-verification-token',
       FEISHU_DOMAIN: feishu.origin,
     };
-    const first = { platforms: await platformsStart(platformEnv, cwd), console: await consoleFirstAnswer(consoleEnv, cwd) };
-    const healthz: number[] = [];
-    const platforms: number[] = [];
-    const consoles: number[] = [];
-    const nodes: number[] = [];
+    const kinds = {
+      platforms: () => platformsStart(platformEnv, cwd),
+      console: () => consoleFirstAnswer(consoleEnv, cwd),
+      bareBolt: () => bareBolt(),
+      bareLark: () => bareLark(feishu.origin),
+      node: () => bareNode(cwd),
+    };
+    type Kind = keyof typeof kinds;
+    const first: Partial<Record<Kind, unknown>> = {};
+    for (const k of Object.keys(kinds) as Kind[]) first[k] = await kinds[k]();
+    const xs: Record<Kind | 'healthz', number[]> = { platforms: [], healthz: [], console: [], bareBolt: [], bareLark: [], node: [] };
     // Interleaved, so a noisy moment on the machine does not fall on one kind only.
     for (let i = 0; i < runs; i++) {
-      const p = await platformsStart(platformEnv, cwd);
-      healthz.push(p.healthz);
-      platforms.push(p.ready);
-      consoles.push(await consoleFirstAnswer(consoleEnv, cwd));
-      nodes.push(await bareNode(cwd));
+      for (const k of Object.keys(kinds) as Kind[]) {
+        const r = await kinds[k]();
+        if (typeof r === 'number') xs[k].push(r);
+        else {
+          xs.platforms.push(r.ready);
+          xs.healthz.push(r.healthz);
+        }
+      }
     }
-    const m = { healthz: median(healthz), platforms: median(platforms), console: median(consoles), node: median(nodes) };
-    const row = (label: string, xs: number[], med: number) => [label, fmt.ms(med), fmt.ms(Math.min(...xs)), fmt.ms(Math.max(...xs))];
+    const m = Object.fromEntries(Object.entries(xs).map(([k, v]) => [k, median(v)])) as Record<keyof typeof xs, number>;
+    const ratios = { readyVsBareBolt: m.platforms / m.bareBolt, readyVsBareLark: m.platforms / m.bareLark, consoleVsNode: m.console / m.node };
+    const row = (label: string, k: keyof typeof xs) => [label, fmt.ms(m[k]), fmt.ms(Math.min(...xs[k])), fmt.ms(Math.max(...xs[k]))];
     return {
       name: 'startup',
-      data: { runs, medianMs: m, runsMs: { healthz, platforms, console: consoles, node: nodes }, firstRunMs: first },
+      data: { runs, medianMs: m, runsMs: xs, ratios, firstRunMs: first },
       tables: [
-        table(`Start-up: src/bin/iiot.js start (median of ${runs}, after one unrecorded run)`, ['until', 'median', 'min', 'max'], [
-          row('Slack HTTP + Feishu webhook: /healthz answers', healthz, m.healthz),
-          row('Slack HTTP + Feishu webhook: both adapters ready', platforms, m.platforms),
-          row('console chat: first answer to "湖北"', consoles, m.console),
-          row('(reference) node -e "" to exit', nodes, m.node),
+        table(`Start-up: from spawn (median of ${runs}, interleaved, after one unrecorded run of each)`, ['until', 'median', 'min', 'max'], [
+          row('iiot start, Slack HTTP + Feishu webhook: /healthz answers', 'healthz'),
+          row('iiot start, Slack HTTP + Feishu webhook: both adapters ready', 'platforms'),
+          row('bare Bolt: first signed /iiot acked', 'bareBolt'),
+          row('bare node-sdk: first signed+encrypted event acked', 'bareLark'),
+          row('iiot start, console chat: first answer to "湖北"', 'console'),
+          row("node -e '' to exit", 'node'),
+        ]),
+        table('Start-up: ratios', ['', 'ratio'], [
+          ['bot ready / bare Bolt first ack', fmt.ratio(ratios.readyVsBareBolt)],
+          ['bot ready / bare node-sdk first ack', fmt.ratio(ratios.readyVsBareLark)],
+          ["console chat first answer / node -e ''", fmt.ratio(ratios.consoleVsNode)],
         ]),
       ],
       targets: [
-        target('Start-up to ready (both adapters)', '< 1 s', fmt.ms(m.platforms), m.platforms < 1000),
-        target('Console chat first answer', '< 1 s', fmt.ms(m.console), m.console < 1000),
+        target('Start-up to ready (both adapters) / bare Bolt first ack', '≤ 1.0×', fmt.ratio(ratios.readyVsBareBolt), ratios.readyVsBareBolt <= 1),
+        target("Console chat first answer / node -e ''", '≤ 3×', fmt.ratio(ratios.consoleVsNode), ratios.consoleVsNode <= 3),
       ],
     };
   } finally {

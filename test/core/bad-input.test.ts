@@ -4,12 +4,12 @@ import { handle } from '../../src/core/handle.js';
 import type { Answer } from '../../src/core/types.js';
 import { renderText } from '../../src/render/text.js';
 
-const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'about', 'not-covered', 'ambiguous', 'unknown'];
+const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'group', 'about', 'not-covered', 'ambiguous', 'unknown'];
 
 function expectWellFormed(a: Answer): void {
   expect(INTENTS).toContain(a.intent);
   expect(['zh', 'en']).toContain(a.lang);
-  for (const ids of [a.regionIds, a.tierIds, a.strategyIds, a.metricIds]) expect(Array.isArray(ids)).toBe(true);
+  for (const ids of [a.regionIds, a.tierIds, a.strategyIds, a.metricIds, a.groupIds, a.statedBy]) expect(Array.isArray(ids)).toBe(true);
   expect(a.card.title).toBeTruthy();
   expect(renderText(a.card).length).toBeLessThan(20_000);
 }
@@ -36,5 +36,5 @@ describe('bad input never throws and gets a sensible card', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => expectWellFormed(handle({ text, platform: 'feishu' }))), { numRuns: 500 });
     fc.assert(fc.property(fc.array(fc.constantFrom('湖北', 'hubei', ' ', '对比', 'tier', '<@U1>', '@_user_1', '?', '广', 'shanxi', '香港', '--lang', 'zh'), { maxLength: 12 }),
       (parts) => expectWellFormed(handle({ text: parts.join(''), platform: 'slack' }))), { numRuns: 500 });
-  });
+  }, 60_000); // a thousand questions: generous on a loaded machine
 });

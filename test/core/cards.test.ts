@@ -17,13 +17,21 @@ describe('region card', () => {
     expect(t).toContain('来源：21世纪经济报道对《中国工业互联网发展成效评估报告》的报道');
   });
 
-  it('says plainly when the report names no path, and labels peers\' paths as theirs (en)', () => {
+  it('says plainly when no path is suggested for a region, and labels peers\' paths as theirs (en)', () => {
     const a = ask('Yunnan');
     expect(a.strategyIds).toEqual([]);
     const t = textOf(a.card);
-    expect(t).toContain('The report names no development path for Yunnan');
-    expect(t).toContain("Paths the report names for tier peers (for reference; not this region's path)");
+    expect(t).toContain("None suggested: Hu Jianbo's examples do not include Yunnan");
+    expect(t).toContain('Paths Hu Jianbo suggested for tier peers he gave as examples (for reference; not a suggestion for this region)');
     expect(t).toContain('Shanxi: Break through at one point, overtake from behind');
+  });
+
+  it('gives a path as Hu Jianbo\'s suggestion for places like the region, in his words (zh, en)', () => {
+    const zh = textOf(ask('湖北').card);
+    expect(zh).toContain('工业互联网产业联盟秘书长胡坚波建议，上海、江苏、广东、湖北等地可以实施“典型带路——全面推广”策略。');
+    const en = textOf(ask('Tianjin').card);
+    expect(en).toContain('Suggested by Hu Jianbo, Secretary-General of the Alliance of Industrial Internet: Places such as Tianjin, Shanxi and Inner Mongolia could adopt the "Break through at one point, overtake from behind" approach.');
+    expect(textOf(ask('北京').card)).toContain('以北京、深圳为代表的一些城市可以走“修炼内功——对外辐射”的路径');
   });
 
   it('never gives a path to a region the article does not name for one', () => {
@@ -41,7 +49,7 @@ describe('region card', () => {
   it('names Shenzhen as the city the radiate-outward path was named for', () => {
     const t = textOf(ask('Shenzhen').card);
     expect(t).toContain('Shenzhen → Guangdong');
-    expect(t).toContain('Shenzhen: Build strength within, radiate outward (the report names the city of Shenzhen)');
+    expect(t).toContain("Shenzhen: Build strength within, radiate outward (Hu Jianbo's example is the city of Shenzhen)");
     expect(t).toContain('; Guangdong: Flagships lead, then roll out');
   });
 
@@ -78,8 +86,25 @@ describe('other cards', () => {
 
   it('compares regions side by side', () => {
     const t = textOf(ask('compare hebei with henan').card);
-    expect(t).toContain('Hebei 河北: Catching Up · The report names no development path for Hebei');
+    expect(t).toContain("Hebei 河北: Catching Up · no path suggested (not among Hu Jianbo's examples)");
     expect(t).toContain('Henan 河南: Rapid Rise');
+  });
+
+  it('groups a comparison of more than six regions by tier, each tier\'s regions without a suggested path in one line', () => {
+    const a = ask('compare beijing tianjin hebei shanxi inner-mongolia liaoning jilin');
+    expect(a.card.sections.map((s) => s.heading).filter(Boolean)).toEqual([
+      'Leading the Way (Beijing)', 'Rapid Rise (Tianjin)', 'Catching Up (Hebei, Shanxi, Inner Mongolia, Liaoning, Jilin)',
+    ]);
+    expect(a.card.sections[2].items).toEqual([
+      'Shanxi: Break through at one point, overtake from behind',
+      'Inner Mongolia: Break through at one point, overtake from behind',
+      "Not among Hu Jianbo's examples: Hebei, Liaoning, Jilin",
+    ]);
+    const all = textOf(ask('对比所有地区').card);
+    expect(all.match(/不在胡坚波所举例子中/g)).toHaveLength(4);
+    expect(all).toContain('梯队分布：示范引领6个、快速崛起11个、后发追赶10个、孕育起步4个');
+    // Six or fewer stay one line each.
+    expect(ask('compare hebei henan').card.sections[0].fields).toHaveLength(2);
   });
 
   it('asks which Shanxi is meant, with a button for each', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseReport, report, tierOf } from '../../src/core/data.js';
+import { groupings, parseGroupings, parseReport, regionById, report, tierOf } from '../../src/core/data.js';
 
 // The article the whole dataset comes from, as shipped beside the repo.
 const article = readFileSync(new URL('../../../shared/seed/000_80137d20f05c6e65.txt', import.meta.url), 'utf8');
@@ -64,6 +64,12 @@ describe('dataset against the article', () => {
     }
   });
 
+  it('carries the dateline as the article gives it, not as a venue', () => {
+    expect(article).toContain(`${report.source.intern.zh} ${report.source.dateline.zh}`);
+    expect(report.source.dateline.en).toBe('reported from Wuhan');
+    expect(JSON.stringify(report.report)).not.toContain('武汉');
+  });
+
   it('uses the glossary ids, adcodes and names', () => {
     const glossary = readFileSync(new URL('../../../shared/GLOSSARY.md', import.meta.url), 'utf8');
     for (const r of report.regions) {
@@ -84,5 +90,129 @@ describe('dataset against the article', () => {
     const extra = structuredClone(rawData);
     extra.regions[0].population = 1;
     expect(() => parseReport(extra)).toThrow();
+  });
+});
+
+/** The article's paragraphs, tags stripped. */
+const paragraphs = article.split('\n').map((l) => l.replace(/<[^>]+>/g, '').trim()).filter(Boolean);
+const paragraphOf = (s: string): string => {
+  const found = paragraphs.find((p) => p.includes(s));
+  expect(found, s).toBeDefined();
+  return found!;
+};
+const personZh = (id: string) => report.people.find((p) => p.id === id)!.zh;
+
+describe('who states each fact', () => {
+  it('credits the description of the four tiers to Hu Jianbo, in his verbatim sentence, and each tier to what follows it', () => {
+    const intro = report.statements.tiers;
+    expect(intro.by).toBe('hu-jianbo');
+    expect(article).toContain(intro.sentence);
+    expect(intro.sentence.startsWith(`${personZh(intro.by)}表示`)).toBe(true);
+    for (const tier of report.tiers) {
+      expect(tier.said.by, tier.id).toBe(intro.by);
+      expect(article, tier.id).toContain(tier.said.sentence);
+      expect(tier.said.sentence).toContain(`“${tier.zh}”`);
+      // Nothing between Hu Jianbo's introduction and the tier's sentence hands the word to anyone else.
+      const between = article.slice(article.indexOf(intro.sentence), article.indexOf(tier.said.sentence));
+      expect(between.length, tier.id).toBeGreaterThan(0);
+      expect(between, tier.id).not.toMatch(/《报告》|记者|赵志国/);
+    }
+  });
+
+  it('records each path as Hu Jianbo\'s suggestion (可以…) for example places, in his verbatim sentence', () => {
+    const intro = report.statements.paths;
+    expect(intro.by).toBe('hu-jianbo');
+    expect(article).toContain(intro.sentence);
+    expect(intro.sentence.startsWith(`${personZh(intro.by)}表示`)).toBe(true);
+    for (const p of report.paths) {
+      expect(p.said.by, p.id).toBe(intro.by);
+      expect(article, p.id).toContain(p.said.sentence);
+      const between = article.slice(article.indexOf(intro.sentence), article.indexOf(p.said.sentence));
+      expect(between, p.id).not.toMatch(/《报告》|记者|赵志国/);
+      // The places are examples, as the article words them, and the suggestion is a "could".
+      expect(p.said.sentence).toContain(p.examples.zh);
+      expect(p.examples.zh).toMatch(/^以.+为代表的|等地$/);
+      expect(p.examples.en).toMatch(/such as/);
+      expect(p.said.sentence).toContain(p.proposal.zh);
+      expect(p.proposal.zh).toMatch(new RegExp(`^可以.+“${p.zh}”`));
+      expect(p.proposal.en).toMatch(new RegExp(`^could .+"${p.en}"`));
+      for (const n of p.named) expect(p.examples.zh).toContain(n.city ? n.city.zh : regionById.get(n.region)!.zh);
+    }
+  });
+
+  it('credits each figure to the report, Hu Jianbo (the sub-indices) or the reporter\'s own count (26 / 19 / 十余)', () => {
+    const by = Object.fromEntries(report.metrics.map((m) => [m.id, m.by]));
+    expect(by['sub-indices']).toBe('hu-jianbo');
+    expect(by['regional-deployment']).toBe('reporter');
+    for (const m of report.metrics) {
+      const paragraph = paragraphOf(m.quote);
+      if (m.by === 'reporter') expect(paragraph, m.id).toContain('21世纪经济报道记者梳理发现');
+      else if (m.by === 'report') expect(paragraph, m.id).not.toMatch(/胡坚波|赵志国|记者/);
+      else expect(paragraph, m.id).toContain(`${personZh(m.by)}向21世纪经济报道记者介绍`);
+    }
+    const deployment = report.metrics.find((m) => m.id === 'regional-deployment')!;
+    expect(deployment.en).toMatch(/^The reporter found/);
+    expect(deployment.label.en).toMatch(/reporter/);
+    expect(deployment.label.zh).toContain('记者');
+  });
+
+  it('keeps the article\'s hedges and scope in English', () => {
+    const path = (id: string) => report.paths.find((p) => p.id === id)!;
+    const tier = (id: string) => report.tiers.find((t) => t.id === id)!;
+    const metric = (id: string) => report.metrics.find((m) => m.id === id)!;
+    expect(path('lead-then-scale').profile.zh).toContain('较为丰富');
+    expect(path('lead-then-scale').profile.en).toMatch(/^Relatively rich/);
+    expect(tier('nascent').traits.zh).toContain('逐步酝酿开放');
+    expect(tier('nascent').traits.en).toContain('gradually preparing to open');
+    expect(metric('sme-recovery').quote).toContain('疫后恢复率达到60%');
+    expect(metric('sme-recovery').en).toContain('recovery rate of 60%');
+    expect(metric('regional-deployment').quote).toContain('19地提出支持建设');
+    expect(metric('regional-deployment').en).toContain('19 proposed supporting the construction of');
+    expect(metric('regional-deployment').value.en).toContain('19 proposed supporting the construction of');
+    expect(metric('regional-deployment').value.zh).toContain('19地提出支持建设');
+    expect(tier('leading').note!.en).not.toMatch(/national|these six/i);
+    expect(tier('leading').note!.en).toMatch(/three indicators/);
+  });
+
+  it('keeps 2020 and "the past 4 years" beside the figures they belong to', () => {
+    for (const m of report.metrics) {
+      for (const [zh, en] of [['2020年', '2020'], ['过去4年', 'past 4 years']] as const) {
+        if (!m.quote.includes(zh)) continue;
+        expect(m.value.zh + m.label.zh, m.id).toContain(zh);
+        expect(m.value.en + m.label.en, m.id).toContain(en);
+      }
+    }
+  });
+});
+
+describe('regional groupings', () => {
+  it('say their membership is general knowledge, not from the article', () => {
+    expect(groupings.provenance.en).toMatch(/general knowledge, not from the article/);
+    expect(groupings.provenance.zh).toMatch(/一般常识，并非来自文章/);
+  });
+
+  it('name only the report\'s regions, each grouping once, and state a definition where one is needed', () => {
+    for (const g of groupings.groupings) {
+      for (const m of g.members) expect(regionById.has(m), `${g.id}: ${m}`).toBe(true);
+      // A grouping that is part of a province, or whose extent people dispute, says which definition it uses.
+      const fuzzy = ['west', 'east', 'central', 'south-china', 'east-china', 'northeast', 'pearl-river-delta', 'greater-bay-area', 'yangtze-river-delta'];
+      if (fuzzy.includes(g.id)) expect(g.definition, g.id).toBeDefined();
+    }
+  });
+
+  it('rejects a grouping with an unknown region, a region twice, or a taken id', () => {
+    const raw = JSON.parse(readFileSync(new URL('../../data/groupings.json', import.meta.url), 'utf8'));
+    const unknown = structuredClone(raw);
+    unknown.groupings[0].members.push('atlantis');
+    expect(() => parseGroupings(unknown)).toThrow(/unknown region atlantis/);
+    const twice = structuredClone(raw);
+    twice.groupings[0].members.push(twice.groupings[0].members[0]);
+    expect(() => parseGroupings(twice)).toThrow(/a region twice/);
+    const taken = structuredClone(raw);
+    taken.groupings[0].id = 'hubei';
+    expect(() => parseGroupings(taken)).toThrow(/grouping id hubei is taken/);
+    const noProvenance = structuredClone(raw);
+    delete noProvenance.provenance;
+    expect(() => parseGroupings(noProvenance)).toThrow();
   });
 });

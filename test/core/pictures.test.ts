@@ -52,8 +52,22 @@ describe('pictures on cards', () => {
     expect(ask('compare all').card.image?.picture).toEqual({ kind: 'map' });
   });
 
-  it('no picture where it would say nothing: figures, paths, help, about, not covered, unknown', () => {
-    for (const q of ['核心数据', '发展路径', 'help', 'about', '香港', 'xyzzy', 'shanxi']) expect(ask(q).card.image, q).toBeUndefined();
+  it('a grouping: its members highlighted, titled as the card; next to a region, that region too', () => {
+    const yrd = ask('长三角怎么样');
+    expect(yrd.groupIds).toEqual(['yangtze-river-delta']);
+    expect(yrd.card.image).toEqual(mapImage('zh', ['shanghai', 'jiangsu', 'zhejiang', 'anhui'], yrd.card.title));
+    expect(yrd.card.image!.alt).toContain('突出显示上海、江苏、浙江、安徽');
+    const west = ask('西部');
+    expect(west.card.image?.picture).toEqual({ kind: 'map', highlight: [...west.regionIds].sort() });
+    expect(west.regionIds.length).toBeGreaterThan(4);
+    const withHubei = ask('Jing-Jin-Ji vs Hubei');
+    expect(withHubei.intent).toBe('group');
+    expect(withHubei.card.image?.picture).toEqual({ kind: 'map', highlight: ['beijing', 'hebei', 'hubei', 'tianjin'] });
+    expect(withHubei.card.image?.title).toBe(withHubei.card.title);
+  });
+
+  it('no picture where it would say nothing: figures, paths, help, about, not covered, unknown, the list of groupings', () => {
+    for (const q of ['核心数据', '发展路径', 'help', 'about', '香港', 'xyzzy', 'shanxi', '地区组合']) expect(ask(q).card.image, q).toBeUndefined();
   });
 
   it('every picture has alt text and a legend of #rrggbb colours, and a highlight names only real regions', () => {

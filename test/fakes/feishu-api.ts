@@ -1,7 +1,8 @@
 /**
  * A fake Feishu Open API on 127.0.0.1, enough for the bot: tenant token, bot info, message reply and
  * create (with Feishu's one-message-per-uuid rule and its card checks), image upload, and the long
- * connection (`/callback/ws/endpoint` → a local WebSocket speaking node-sdk's protobuf frames).
+ * connection (`/callback/ws/endpoint` → a local WebSocket speaking node-sdk's protobuf frames), and
+ * the app slash commands (`/open-apis/application/v7/app_slash_commands`, with their scopes).
  * Every HTTP call is recorded; tests assert on what a user would see: the cards delivered.
  */
 import { once } from 'node:events';
@@ -33,7 +34,18 @@ export interface DeliveredMessage {
   messageId: string;
 }
 
-interface Failure { match: RegExp; status: number; body: unknown; times: number }
+interface Failure { match: RegExp; status: number; body: unknown; times: number; headers?: Record<string, string> }
+
+/** An app slash command as Feishu lists it. */
+export interface FakeSlashCommand {
+  command_id: string;
+  command: string;
+  description: { default_value?: string; i18n?: Record<string, string> };
+  icon: { icon_key: string };
+  create_time: string;
+}
+
+const SLASH_COMMANDS = '/open-apis/application/v7/app_slash_commands';
 
 export const FAKE_BOT_OPEN_ID = 'ou_bot0000000000000000000000000001';
 const MAX_CARD_BODY_BYTES = 30 * 1024;
@@ -72,7 +84,19 @@ export class FakeFeishu {
   appSecret?: string;
   /** When set, `/callback/ws/endpoint` refuses with this code (e.g. long connection not enabled). */
   wsEndpointCode?: number;
+  /** Ping interval (seconds) the fake's ClientConfig and pongs tell the client to use. */
+  pingIntervalSec = 120;
+  /** Connections that no longer answer pings (a half-open socket after a network sleep). */
+  private readonly silent = new WeakSet<WebSocket>();
+  /** The app's slash commands (at most 100, as Feishu allows). */
+  readonly slashCommands: FakeSlashCommand[] = [];
+  /** Slash-command scopes granted to the app; a call without the one it needs gets code 99991672. */
+  slashCommandScopes = new Set<'read' | 'write'>(['read', 'write']);
   private readonly failures: Failure[] = [];
+  private readonly hung: RegExp[] = [];
+  private openRequests = 0;
+  /** The most requests the fake has held open at once (a measure of the bot's open sockets). */
+  maxOpenRequests = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
@@ -87,6 +111,8 @@ export class FakeFeishu {
     const server = createServer();
     const fake = new FakeFeishu(server);
     server.on('request', (req, res) => {
+      fake.maxOpenRequests = Math.max(fake.maxOpenRequests, ++fake.openRequests);
+      res.once('close', () => fake.openRequests--);
       fake.onRequest(req, res).catch((err) => res.writeHead(500).end(String(err)));
     });
     server.on('upgrade', (req, socket, head) => {
@@ -104,8 +130,18 @@ export class FakeFeishu {
   }
 
   /** Makes the next `times` calls whose path matches answer with this status/body. */
-  fail(match: RegExp, status: number, body: unknown = { code: 99991663, msg: 'fake failure' }, times = 1): void {
-    this.failures.push({ match, status, body, times });
+  fail(match: RegExp, status: number, body: unknown = { code: 99991663, msg: 'fake failure' }, times = 1, headers?: Record<string, string>): void {
+    this.failures.push({ match, status, body, times, headers });
+  }
+
+  /** Makes every call whose path matches never answer (recorded, then held open) until `reset()`. */
+  hang(match: RegExp): void {
+    this.hung.push(match);
+  }
+
+  /** Requests the fake holds open right now. */
+  get openRequestCount(): number {
+    return this.openRequests;
   }
 
   /** Resolves when `predicate` holds (checked after every call), or rejects after `timeoutMs`. */
@@ -130,8 +166,19 @@ export class FakeFeishu {
     this.patched.length = 0;
     this.wsFrames.length = 0;
     this.failures.length = 0;
+    this.hung.length = 0;
     this.sendDelayMs = 0;
     this.imageDelayMs = 0;
+    this.slashCommands.length = 0;
+    this.slashCommandScopes = new Set(['read', 'write']);
+    this.maxOpenRequests = 0;
+  }
+
+  /** Adds a slash command as if made in another way (another tool, another bot's code). */
+  addSlashCommand(command: string, description: FakeSlashCommand['description']): FakeSlashCommand {
+    const made = { command_id: `7${String(++this.seq).padStart(18, '0')}`, command, description, icon: { icon_key: 'skill_outlined' }, create_time: String(Math.floor(Date.now() / 1000)) };
+    this.slashCommands.push(made);
+    return made;
   }
 
   // ---------------- HTTP ----------------
@@ -153,18 +200,24 @@ export class FakeFeishu {
       body,
       status: 200,
     };
-    const [status, answer, type] = await this.route(call, raw);
+    if (this.hung.some((m) => m.test(call.path))) {
+      call.status = 0;
+      this.calls.push(call);
+      this.waiters.splice(0).forEach((w) => w());
+      return;
+    }
+    const [status, answer, type, headers] = await this.route(call, raw, () => req.socket.destroyed);
     call.status = status;
     this.calls.push(call);
-    res.writeHead(status, { 'content-type': type ?? 'application/json; charset=utf-8' }).end(Buffer.isBuffer(answer) ? answer : JSON.stringify(answer));
+    res.writeHead(status, { 'content-type': type ?? 'application/json; charset=utf-8', ...headers }).end(Buffer.isBuffer(answer) ? answer : JSON.stringify(answer));
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  private async route(call: RecordedCall, raw: Buffer): Promise<[number, unknown, string?]> {
+  private async route(call: RecordedCall, raw: Buffer, clientGone: () => boolean): Promise<[number, unknown, string?, Record<string, string>?]> {
     const failure = this.failures.find((f) => f.match.test(call.path) && f.times > 0);
     if (failure) {
       failure.times--;
-      return [failure.status, failure.body];
+      return [failure.status, failure.body, undefined, failure.headers];
     }
     const p = call.path;
     if (p === '/open-apis/auth/v3/tenant_access_token/internal' && call.method === 'POST') {
@@ -180,12 +233,13 @@ export class FakeFeishu {
         msg: 'ok',
         data: {
           URL: `${ws}/ws?device_id=fake-device&service_id=7`,
-          ClientConfig: { PingInterval: 120, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 },
+          ClientConfig: { PingInterval: this.pingIntervalSec, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 },
         },
       }];
     }
     // Everything below needs the tenant token the fake handed out.
     if (!call.token?.startsWith('t-')) return [401, { code: 99991661, msg: 'missing access token' }];
+    if (p === SLASH_COMMANDS || p.startsWith(`${SLASH_COMMANDS}/`)) return this.slashCommandRoute(call);
     if (p === '/open-apis/bot/v3/info' && call.method === 'GET') {
       return [200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: 'iiot', avatar_url: '', ip_white_list: [], open_id: this.botOpenId } }];
     }
@@ -208,6 +262,8 @@ export class FakeFeishu {
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(p);
     if ((reply || p === '/open-apis/im/v1/messages') && call.method === 'POST') {
       if (this.sendDelayMs) await new Promise((r) => setTimeout(r, this.sendDelayMs));
+      // A client that hung up while the fake was slow never got its message through.
+      if (clientGone()) return [499, { code: 499, msg: 'client closed the request' }];
       if (raw.length > MAX_CARD_BODY_BYTES) return [400, { code: 230025, msg: 'message content is too long' }];
       const problems = call.body?.msg_type === 'interactive' ? [...cardViolations(safeJson(call.body.content)), ...this.unknownImages(safeJson(call.body.content))] : [];
       if (problems.length) return [400, { code: 230099, msg: `card invalid: ${problems.join('; ')}` }];
@@ -243,6 +299,49 @@ export class FakeFeishu {
     return keys.filter((k) => !this.images.has(k)).map((k) => `unknown image_key ${k}`);
   }
 
+  /**
+   * List, create, update, delete (PLATFORMS.md B9): `command` without a slash, unique per app
+   * (40000000 otherwise); PATCH is partial, but a supplied i18n map replaces the whole map.
+   */
+  private slashCommandRoute(call: RecordedCall): [number, unknown] {
+    const need = call.method === 'GET' ? 'read' : 'write';
+    if (!this.slashCommandScopes.has(need)) {
+      const scope = `application:app_slash_command:${need}`;
+      return [400, { code: 99991672, msg: `Access denied. One of the following scopes is required: [${scope}].`, error: { permission_violations: [{ type: 'action_scope_required', subject: scope }] } }];
+    }
+    const id = call.path.slice(SLASH_COMMANDS.length + 1);
+    const body = call.body ?? {};
+    const ok = (data: unknown): [number, unknown] => [200, { code: 0, msg: 'success', data }];
+    const invalid = (msg: string): [number, unknown] => [400, { code: 40000000, msg }];
+    if (!id && call.method === 'GET') return ok({ items: this.slashCommands });
+    if (!id && call.method === 'POST') {
+      if (typeof body.command !== 'string' || !/^[^/\s]\S*$/.test(body.command)) return invalid('invalid command');
+      if (typeof body.description?.default_value !== 'string' || !body.description.default_value) return invalid('description.default_value is required');
+      if (this.slashCommands.some((c) => c.command === body.command)) return invalid('command already exists');
+      if (this.slashCommands.length >= 100) return invalid('too many commands');
+      const made = this.addSlashCommand(body.command, body.description);
+      if (body.icon?.icon_key) made.icon = { icon_key: body.icon.icon_key };
+      return ok(made);
+    }
+    const found = this.slashCommands.find((c) => c.command_id === id);
+    if (!found) return [400, { code: 40000004, msg: 'command not found' }];
+    if (call.method === 'PATCH') {
+      if (body.command !== undefined && body.command !== found.command) return invalid('command cannot be renamed');
+      if (body.description) {
+        found.description = {
+          default_value: body.description.default_value ?? found.description.default_value,
+          i18n: body.description.i18n ?? found.description.i18n,
+        };
+      }
+      return ok(found);
+    }
+    if (call.method === 'DELETE') {
+      this.slashCommands.splice(this.slashCommands.indexOf(found), 1);
+      return ok({});
+    }
+    return [404, { code: 404, msg: `fake Feishu has no ${call.method} ${call.path}` }];
+  }
+
   // ---------------- long connection ----------------
 
   get connections(): number {
@@ -258,7 +357,8 @@ export class FakeFeishu {
       this.wsFrames.push(frame);
       const type = frame.headers.find((h) => h.key === 'type')?.value;
       if (frame.method === 0 && type === 'ping') {
-        this.sendFrame(ws, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify({ PingInterval: 120, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 })) });
+        if (this.silent.has(ws)) return;
+        this.sendFrame(ws, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify({ PingInterval: this.pingIntervalSec, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 })) });
         return;
       }
       const id = frame.headers.find((h) => h.key === 'message_id')?.value;
@@ -305,6 +405,11 @@ export class FakeFeishu {
     const payload = await ack;
     const result = payload.data ? JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) : undefined;
     return { ...payload, ms: Date.now() - started, result };
+  }
+
+  /** The connections open now stop answering pings but stay open (new ones answer). */
+  silenceConnections(): void {
+    for (const ws of this.sockets) this.silent.add(ws);
   }
 
   /** Drops every long connection from the server side (as a Feishu restart would). */

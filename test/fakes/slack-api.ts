@@ -44,6 +44,10 @@ export const BOT_USER_ID = 'U0BOT';
 export const BOT_ID = 'B0BOT';
 export const TEAM_ID = 'T0TEAM';
 
+/** What the fake sends back: a status, headers and a JSON body, or nothing at all (a hung API). */
+interface Reply { status: number; headers?: Record<string, string>; body?: unknown }
+const HANG = Symbol('hang');
+
 export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseUrlCall[] = [];
@@ -54,6 +58,13 @@ export class FakeSlack {
   /** Files by id, as uploaded. */
   readonly files = new Map<string, FakeFile>();
   private readonly failures = new Map<string, string>();
+  /** Per method (or `response_url`): answer only after this many ms. */
+  readonly delays = new Map<string, number>();
+  private readonly hung = new Set<string>();
+  private readonly rateLimits: { method: string; channel?: string; retryAfterS: number; times: number }[] = [];
+  private openRequests = 0;
+  /** The most requests the fake has held open at once (a measure of the bot's open sockets). */
+  maxOpenRequests = 0;
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private sockets: WebSocket[] = [];
@@ -66,8 +77,13 @@ export class FakeSlack {
     const server = createServer();
     const fake = new FakeSlack(server);
     server.on('request', (req, res) => {
+      fake.maxOpenRequests = Math.max(fake.maxOpenRequests, ++fake.openRequests);
+      res.once('close', () => fake.openRequests--);
       fake.onRequest(req).then(
-        (body) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        (reply) => {
+          if (reply === HANG) return;
+          res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
+        },
         (err) => res.writeHead(500).end(String(err)),
       );
     });
@@ -101,6 +117,29 @@ export class FakeSlack {
 
   clearFailures(): void {
     this.failures.clear();
+    this.delays.clear();
+    this.hung.clear();
+    this.rateLimits.length = 0;
+  }
+
+  /** Makes `method` (or `response_url`) never answer, until `clearFailures()`; the calls are still recorded. */
+  hang(method: string): void {
+    this.hung.add(method);
+  }
+
+  /** The next `times` calls to `method` (for `channel`, if given) get HTTP 429 with `Retry-After`. */
+  rateLimit(method: string, retryAfterS: number, times = 1, channel?: string): void {
+    this.rateLimits.push({ method, channel, retryAfterS, times });
+  }
+
+  /** Calls answered with HTTP 429 so far. */
+  get rateLimitedCalls(): number {
+    return this.calls.filter((c) => c.result?.error === 'ratelimited').length;
+  }
+
+  /** Requests the fake holds open right now. */
+  get openRequestCount(): number {
+    return this.openRequests;
   }
 
   callsTo(method: string): ApiCall[] {
@@ -133,6 +172,16 @@ export class FakeSlack {
   /** Sends a Socket Mode envelope to every connected bot. */
   sendEnvelope(envelope: Record<string, unknown>): void {
     for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
+  }
+
+  /** Number of Socket Mode connections open now. */
+  get socketCount(): number {
+    return this.sockets.length;
+  }
+
+  /** Drops every Socket Mode connection from the server side (a network drop, a Slack restart). */
+  dropSockets(): void {
+    for (const ws of this.sockets) ws.terminate();
   }
 
   waitForSocket(): Promise<void> {
@@ -172,34 +221,50 @@ export class FakeSlack {
     return bytes?.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE) ? bytes : undefined;
   }
 
-  private async onRequest(req: IncomingMessage): Promise<unknown> {
+  private async onRequest(req: IncomingMessage): Promise<Reply | typeof HANG> {
     const buffer = await readBody(req);
     const raw = buffer.toString('utf8');
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith('/upload/')) {
+    const method = path.startsWith('/response/') ? 'response_url' : path.startsWith('/upload/') ? 'upload' : path.replace(/^\/api\//, '');
+    const delay = this.delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    // A client that hung up while the fake was slow never got its message through.
+    if (req.socket.destroyed) return HANG;
+    if (method === 'upload') {
       const file = this.files.get(path.slice('/upload/'.length));
-      if (!file || file.completed) return { ok: false, error: 'invalid_upload' };
+      if (!file || file.completed) return { status: 200, body: { ok: false, error: 'invalid_upload' } };
       file.bytes = fileContent(req.headers['content-type'] ?? '', buffer);
       this.calls.push({ method: 'upload', args: { fileId: file.id, bytes: buffer.length } });
       this.notify();
-      return { ok: true };
+      return { status: 200, body: { ok: true } };
     }
-    if (path.startsWith('/response/')) {
+    if (method === 'response_url') {
       const body = JSON.parse(raw);
       this.responses.push({ id: path.slice('/response/'.length), body });
       this.notify();
+      if (this.hung.has(method)) return HANG;
       const errors = body.blocks ? [...blockKitViolations(body.blocks), ...this.unknownFiles(body.blocks)] : [];
-      return errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true };
+      return { status: 200, body: errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true } };
     }
-    const method = path.replace(/^\/api\//, '');
     const args = parseArgs(req.headers['content-type'] ?? '', raw);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (args.token as string | undefined);
     const call: ApiCall = { method, token, args };
+    this.calls.push(call);
+    if (this.hung.has(method)) {
+      this.notify();
+      return HANG;
+    }
+    const limit = this.rateLimits.find((l) => l.method === method && l.times > 0 && (!l.channel || l.channel === args.channel));
+    if (limit) {
+      limit.times--;
+      call.result = { ok: false, error: 'ratelimited' };
+      this.notify();
+      return { status: 429, headers: { 'retry-after': String(limit.retryAfterS) }, body: call.result };
+    }
     const failure = this.failures.get(method);
     call.result = failure ? { ok: false, error: failure } : this.answer(method, args);
-    this.calls.push(call);
     this.notify();
-    return call.result;
+    return { status: 200, body: call.result };
   }
 
   private answer(method: string, args: Record<string, any>): unknown {

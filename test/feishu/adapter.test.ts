@@ -10,6 +10,7 @@ import type { Answer, Inbound } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
+import { DEFAULT_OUTBOX_LIMITS } from '../../src/infra/outbox.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { Pictures } from '../../src/pictures/index.js';
 import { TIER_COLORS } from '../../src/core/pictures.js';
@@ -39,11 +40,13 @@ function recordingHandle(inbound: Inbound): Answer {
   return handle(inbound);
 }
 
+let config: FeishuConfig;
+
 beforeAll(async () => {
   fake = await FakeFeishu.start();
-  const config: FeishuConfig = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
+  config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
   const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
-  adapter = createFeishuAdapter(config, { handle: recordingHandle, overview, store: flakyDedup, logger, pictures: new Pictures() }, { retryDelayMs: 10 });
+  adapter = createFeishuAdapter(config, { handle: recordingHandle, overview, store: flakyDedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -142,6 +145,25 @@ describe('card pictures', () => {
     expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(0);
   });
 
+  it('shares an uploaded image key with another replica through the store', async () => {
+    const replica = createFeishuAdapter(config, { handle: recordingHandle, overview, store: dedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+    const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
+    try {
+      await replica.start();
+      await post(p2p('地图'));
+      await adapter.idle();
+      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('梯队分布图'), { encryptKey: ENCRYPT_KEY });
+      await replica.idle();
+      expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
+      // The first card has its picture patched in; the replica's carries the same key at once.
+      expect(imgKey(fake.patched[0]!.card)).toMatch(/^img_v3_fake_/);
+      expect(imgKey(fake.delivered[1]!.card)).toBe(imgKey(fake.patched[0]!.card));
+    } finally {
+      await replica.stop();
+      await new Promise((r) => replicaServer.close(r));
+    }
+  }, 30_000);
+
   it('still delivers the text card when the upload fails, and logs it once', async () => {
     fake.fail(/\/im\/v1\/images$/, 500, { code: 99991663, msg: 'upload broke' }, 5);
     await post(p2p('西藏'));
@@ -149,7 +171,8 @@ describe('card pictures', () => {
     expect(fake.delivered).toHaveLength(1);
     expect(fake.delivered[0]!.card.header.title.content).toContain('西藏');
     expect(fake.patched).toHaveLength(0);
-    expect(logs.filter((l) => l.text.includes('picture left out'))).toHaveLength(1);
+    // Given up by the outbox after its attempts: one line, at error, naming the upload.
+    expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('failed'))).toMatchObject([{ level: 'error' }]);
   });
 });
 
@@ -163,12 +186,14 @@ describe('resilience', () => {
     expect(logs.some((l) => l.text.includes('dedup store failed'))).toBe(true);
   });
 
-  it('gives up after three attempts on a Feishu that keeps failing, without crashing', async () => {
-    fake.fail(/\/reply$/, 500, 'boom', 5);
+  it('gives up after a bounded number of attempts on a Feishu that keeps failing, logged once, without crashing', async () => {
+    fake.fail(/\/reply$/, 500, 'boom', 10);
     await post(p2p('湖北'));
     await adapter.idle();
-    expect(fake.callsTo(/\/reply$/)).toHaveLength(3);
+    expect(fake.callsTo(/\/reply$/)).toHaveLength(DEFAULT_OUTBOX_LIMITS.maxAttempts);
     expect(logs.filter((l) => l.level === 'error')).toHaveLength(1);
+    // Besides the cause, only the event's own line, which says it failed.
+    expect(logs.filter((l) => l.level !== 'error')).toEqual([{ level: 'warn', text: expect.stringMatching(/"outcome":"failed".* event$/) }]);
   });
 });
 

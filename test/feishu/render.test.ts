@@ -10,7 +10,7 @@ import { barsImage, mapImage, TIER_COLORS } from '../../src/core/pictures.js';
 import type { Card } from '../../src/core/types.js';
 import {
   cardRequestBytes, countComponents, escapeFeishuMarkdown, FEISHU_MAX_BODY_BYTES, FEISHU_MAX_COMPONENTS,
-  renderFeishuCard, TONE_TEMPLATE,
+  feishuCardJson, renderFeishuCard, TONE_TEMPLATE,
 } from '../../src/render/feishu.js';
 import { allAnswers } from '../support/all-answers.js';
 import { cardButtons, cardText, cardViolations } from '../fakes/feishu-api.js';
@@ -103,6 +103,15 @@ describe('renderFeishuCard', () => {
     expect(chart.chart_spec).toMatchObject({ type: 'bar', xField: 'tier', yField: 'regions', color: Object.values(TIER_COLORS) });
     expect(chart.chart_spec.data[0].values).toEqual(report.tiers.map((t) => ({ tier: t.en, regions: t.members.length })));
   });
+
+  it('measures the card as the request carries it: a JSON string inside the JSON body', () => {
+    // Quotes, backslashes, control characters, CJK, emoji and lone surrogates in any text of the card.
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+      const out = renderFeishuCard({ ...card, title: `${a}"\\`, sections: [{ heading: b, text: `${a}\n${b}`, items: [a] }] });
+      expect(feishuCardJson(out)).toBe(JSON.stringify(out));
+      expect(cardRequestBytes(out)).toBe(Buffer.byteLength(JSON.stringify(JSON.stringify(out)), 'utf8'));
+    }), { numRuns: 200 });
+  }, 30_000);
 
   it('trims an over-long answer, says so, and stays within the limits', () => {
     const huge: Card = {

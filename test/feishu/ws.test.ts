@@ -3,6 +3,7 @@
  * asks the fake's `/callback/ws/endpoint` for a socket, connects to it on 127.0.0.1, and receives
  * events as node-sdk's own protobuf data frames; its ack frames carry what the handler returned.
  */
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import type { Config } from '../../src/infra/config.js';
@@ -49,10 +50,13 @@ beforeEach(() => {
 });
 
 describe('long connection', () => {
-  it('connects through /callback/ws/endpoint with the app credentials, and needs no HTTP route', () => {
+  it('connects through /callback/ws/endpoint with the app credentials, and needs no HTTP route', async () => {
     expect(fake.connections).toBe(1);
-    expect(bot.server).toBeUndefined();
     expect(adapter.routes).toEqual([]);
+    // The port serves only the operator endpoints.
+    const origin = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
+    expect((await fetch(`${origin}/feishu/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
   });
 
   it('answers a group @mention pushed as an event frame', async () => {

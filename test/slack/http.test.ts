@@ -133,12 +133,14 @@ describe('/iiot', () => {
   });
 
   it('gives the help card for `/iiot` alone and for `/iiot help`', async () => {
-    const empty = (await slack.command(slashCommand('', fake.responseUrl('h1')))).json();
+    // Someone the bot has not heard from: no remembered language, so Slack's default, English.
+    const empty = (await slack.command(slashCommand('', fake.responseUrl('h1'), { user_id: 'U0FIRSTTIME' }))).json();
     const help = (await slack.command(slashCommand('help', fake.responseUrl('h2')))).json();
     expect(handle({ text: 'help', platform: 'slack' }).intent).toBe('help');
     expect(handle({ text: '', platform: 'slack' }).intent).toBe('help');
     expect(help.blocks).toEqual(expected('help', 'help').blocks);
-    expect(empty.blocks).toEqual(expected('', 'help').blocks);
+    // A bare /iiot has no language of its own: Share keeps the one it was answered in.
+    expect(empty.blocks).toEqual(expected('', 'help --lang en').blocks);
   });
 
   it('never lets a typed <!channel> or <@U…> ping anyone', async () => {
@@ -316,6 +318,30 @@ describe('buttons on channel messages', () => {
   });
 });
 
+describe('the language a user writes in', () => {
+  it('answers a bare /iiot from someone who writes Chinese in Chinese, and Share keeps it', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    await directMessage('湖北是哪个梯队', '1700000950.000100');
+    expect(json((await fake.waitForCall('chat.postMessage', n + 1)).args.blocks)).toContain('示范引领');
+    const bare = (await slack.command(slashCommand('', fake.responseUrl('lz1')))).json();
+    expect(bare.blocks).toEqual(renderSlackAnswer(handle({ text: 'help', platform: 'slack', lang: 'zh' }), { share: 'help --lang zh' }).blocks);
+    // The question's own language still wins over the remembered one.
+    const english = (await slack.command(slashCommand('what tier is Hubei in', fake.responseUrl('lz2')))).json();
+    expect(json(english.blocks)).toContain('Leading the Way');
+    // …and is remembered in turn.
+    const bareAgain = (await slack.command(slashCommand('', fake.responseUrl('lz3')))).json();
+    expect(headerOf(bareAgain.blocks)).toBe(headerOf(expected('help').blocks));
+  });
+
+  it('keeps each user\'s language apart', async () => {
+    await slack.command(slashCommand('湖北', fake.responseUrl('lu1'), { user_id: 'U0ZHWRITER' }));
+    const other = (await slack.command(slashCommand('', fake.responseUrl('lu2'), { user_id: 'U0SOMEONEELSE' }))).json();
+    expect(headerOf(other.blocks)).toBe(headerOf(expected('help').blocks));
+    const writer = (await slack.command(slashCommand('', fake.responseUrl('lu3'), { user_id: 'U0ZHWRITER' }))).json();
+    expect(headerOf(writer.blocks)).toBe(headerOf(renderSlackAnswer(handle({ text: 'help', platform: 'slack', lang: 'zh' })).blocks));
+  });
+});
+
 describe('App Home', () => {
   const homeOpened = (user: string, id?: string) =>
     slack.event(eventEnvelope({ type: 'app_home_opened', user, channel: 'D0DM', tab: 'home', event_ts: '1700001000.000100' }, id));
@@ -349,6 +375,33 @@ describe('App Home', () => {
     expect(json(call.args.view)).toContain('示范引领');
     expect(json(call.args.view)).toContain('Leading the Way');
     expect(blockKitViolations(call.args.view.blocks, { maxBlocks: 100, maxChars: Infinity })).toEqual([]);
+  });
+
+  it('asks users.info once per viewer for a while, not on every open', async () => {
+    fake.locales.set('U0TWICE', 'zh-CN');
+    const p = fake.callsTo('views.publish').length;
+    const infos = () => fake.callsTo('users.info').filter((c) => c.args.user === 'U0TWICE').length;
+    await homeOpened('U0TWICE', 'EvTWICE1');
+    await fake.waitForCall('views.publish', p + 1);
+    await homeOpened('U0TWICE', 'EvTWICE2');
+    const second = await fake.waitForCall('views.publish', p + 2);
+    expect(infos()).toBe(1);
+    expect(json(second.args.view)).toContain('示范引领');
+    expect(json(second.args.view)).not.toContain('Leading the Way');
+  });
+
+  it('asks again after a failed users.info, showing both languages meanwhile', async () => {
+    fake.locales.set('U0FLAKY', 'en-US');
+    fake.fail('users.info', 'internal_error');
+    const p = fake.callsTo('views.publish').length;
+    await homeOpened('U0FLAKY', 'EvFLAKY1');
+    const first = await fake.waitForCall('views.publish', p + 1);
+    expect(first.args.view).toEqual(renderSlackHome([overview('zh'), overview('en')]));
+    fake.clearFailures();
+    await homeOpened('U0FLAKY', 'EvFLAKY2');
+    const second = await fake.waitForCall('views.publish', p + 2);
+    expect(second.args.view).toEqual(renderSlackHome([overview('en')]));
+    expect(fake.callsTo('users.info').filter((c) => c.args.user === 'U0FLAKY').length).toBe(2);
   });
 
   it('ignores the Messages tab and a retried Home event', async () => {

@@ -9,7 +9,7 @@ import {
 import { blockKitViolations } from '../fakes/slack-api.js';
 
 const card = (over: Partial<Card> = {}): Card => ({ title: 'Hubei', tone: 'leading', sections: [], actions: [], ...over });
-const answer = (c: Card, lang: 'zh' | 'en' = 'en'): Answer => ({ intent: 'region', lang, regionIds: [], tierIds: [], strategyIds: [], metricIds: [], card: c });
+const answer = (c: Card, lang: 'zh' | 'en' = 'en'): Answer => ({ intent: 'region', lang, regionIds: [], tierIds: [], strategyIds: [], metricIds: [], groupIds: [], statedBy: [], card: c });
 const buttons = (blocks: any[]) => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements);
 const mrkdwnTexts = (blocks: any[]): string[] => blocks.flatMap((b) => [
   ...(b.text?.type === 'mrkdwn' ? [b.text.text] : []),
@@ -175,5 +175,5 @@ describe('any card at all', () => {
       expect(fallback).not.toMatch(/[<>]/);
       expect(fallbackText(c)).toBe(fallback);
     }), { numRuns: 150 });
-  });
+  }, 30_000); // 150 random cards: seconds on a loaded machine
 });

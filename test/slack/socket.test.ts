@@ -2,6 +2,7 @@
  * Socket Mode, end to end: the fake Web API answers apps.connections.open with a ws:// URL of its own
  * WebSocket server, which says hello and then pushes envelopes as Slack does; acks come back over it.
  */
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
 import { ConfigError } from '../../src/infra/config.js';
@@ -30,13 +31,16 @@ afterAll(async () => {
 });
 
 describe('Socket Mode', () => {
-  it('connects with the app-level token and opens no HTTP port', async () => {
+  it('connects with the app-level token and opens no Slack route', async () => {
     await fake.waitForSocket();
     const open = fake.callsTo('apps.connections.open');
     expect(open).toHaveLength(1);
     expect(open[0].token).toBe('xapp-1-socket');
     expect(fake.callsTo('auth.test')[0].token).toBe('xoxb-socket');
-    expect(bot.server).toBeUndefined();
+    // The port serves only the operator endpoints.
+    const origin = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
+    expect((await fetch(`${origin}/slack/events`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
   });
 
   it('acks a slash command envelope with the ephemeral card', async () => {

@@ -1,5 +1,5 @@
 import { COMMANDS } from '../../src/core/commands.js';
-import { report } from '../../src/core/data.js';
+import { groupings, report } from '../../src/core/data.js';
 import { handle, overview } from '../../src/core/handle.js';
 import type { Answer, Lang } from '../../src/core/types.js';
 
@@ -19,6 +19,14 @@ export function allQuestions(): string[] {
     'compare all',
     `compare ${report.regions.map((r) => r.id).join(' ')}`,
     'compare beijing shanghai',
+    // More than six regions: grouped by tier.
+    'compare beijing tianjin hebei shanxi inner-mongolia liaoning jilin',
+    ...groupings.groupings.map((g) => `group ${g.id}`),
+    'group all',
+    'group yangtze-river-delta hubei',
+    'group jing-jin-ji yangtze-river-delta',
+    'group west beijing',
+    'Inner Mongoila',
     'compare',
     'help',
     'about',

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/infra/log.js';
+import { createLogger, type Logger, type LogLevel } from '../../src/infra/log.js';
 
 export interface LogLine {
   level: string;
@@ -14,3 +14,13 @@ export function capturingLogger(lines: LogLine[]): Logger {
 }
 
 export const quietLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * The real logger (pino, the app's format and masking), writing JSON lines into memory: tests read
+ * exactly what an operator would. `raw` is every byte written, for secret greps.
+ */
+export function jsonLogger(level: LogLevel = 'info', secrets: string[] = []): { logger: Logger; lines: () => Record<string, any>[]; raw: () => string } {
+  let raw = '';
+  const logger = createLogger(level, 'iiot', { secrets, destination: { write: (s: string) => { raw += s; } } });
+  return { logger, raw: () => raw, lines: () => raw.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+}

@@ -9,15 +9,21 @@
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
 import type { Answer, Inbound } from '../../core/types.js';
-import { ConfigError, type FeishuConfig } from '../../infra/config.js';
+import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type FeishuConfig } from '../../infra/config.js';
+import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import { MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
-import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
+import type { EventReport, Outcome } from '../../infra/report.js';
+import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
+import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
+import { createFeishuHttp, isTimeout } from './http.js';
 import { createFeishuPictures } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -25,18 +31,20 @@ import { createWebhookListener } from './webhook.js';
 export const FEISHU_EVENTS_PATH = '/feishu/events';
 
 export interface FeishuAdapter extends PlatformAdapter {
-  /** Resolves once every reply already under way has been sent or has failed (tests, shutdown). */
+  /** Resolves once every reply already under way has been sent or has failed (tests). */
   idle(): Promise<void>;
 }
 
-export interface FeishuAdapterOptions {
+export interface FeishuAdapterOptions extends DeliveryOptions {
   /** Webhook timestamp tolerance; see webhook.ts. */
   maxSkewMs?: number;
   now?: () => number;
   /** How long start() waits for the long connection before resolving anyway (it keeps retrying). */
   connectTimeoutMs?: number;
-  /** Pause between send attempts; tests shorten it. */
-  retryDelayMs?: number;
+  /** Long connection: seconds without a pong before the socket is presumed dead and replaced. */
+  pingTimeoutSec?: number;
+  /** Long connection: pause before a fresh client replaces one whose reconnects ran out. */
+  restartDelayMs?: number;
 }
 
 /** The callback response that replaces the clicked card. */
@@ -47,31 +55,32 @@ export interface CardCallbackResponse {
 
 interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
-const SEND_ATTEMPTS = 3;
 const RATE_LIMITED = 99991400;
 /** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
 const CALLBACK_PICTURE_MS = 1500;
 
 /**
  * node-sdk's logger, on ours. Its LoggerProxy passes arguments as one array; its error objects
- * carry the request body (whole cards), so objects are cut down to one short line. Its errors go to
- * warn: every failure that matters is logged once more, at error level, by this adapter with context.
- * Its info (banners, "ready") goes to debug.
+ * carry the request body (whole cards), so objects are cut down to one short line. Its info
+ * (banners, "ready") goes to debug. Its errors go to `errorsAt`: the Client's to debug, since every
+ * call through it that finally fails is logged once by the outbox or by start(), with context.
  */
-function sdkLogger(logger: Logger): Lark.Logger {
+function sdkLogger(logger: Logger, errorsAt: 'warn' | 'debug' = 'warn'): Lark.Logger {
   const brief = (m: unknown): unknown => {
     if (m instanceof Error) return m.message;
+    if (Array.isArray(m)) return m.map(brief).join(' ');
     if (m && typeof m === 'object') {
+      // An axios error as a plain object: its message and the API's answer, never its config (the request).
       const e = m as { message?: string; response?: { status?: number; data?: unknown } };
-      const text = e.message !== undefined && e.response ? `${e.message} ${JSON.stringify(e.response.data ?? '')}` : JSON.stringify(m);
+      const text = e.message !== undefined ? `${e.message}${e.response ? ` ${JSON.stringify(e.response.data ?? '')}` : ''}` : JSON.stringify(m);
       return text.length > 300 ? `${text.slice(0, 300)}…` : text;
     }
     return m;
   };
   const flat = (msg: unknown[]) => (msg.length === 1 && Array.isArray(msg[0]) ? msg[0] : msg).map(brief);
   return {
-    error: (...m: unknown[]) => logger.warn('[lark]', ...flat(m)),
-    warn: (...m: unknown[]) => logger.warn('[lark]', ...flat(m)),
+    error: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
+    warn: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
     info: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     debug: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     trace: () => undefined,
@@ -84,33 +93,83 @@ function sendUuid(prefix: string, id: string): string {
   return plain.length <= 50 ? plain : `${prefix}-${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
+interface AxiosLikeError {
+  message?: string;
+  config?: { url?: string; timeout?: number };
+  response?: { status?: number; data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** The API path an axios error is about, without the domain. */
+function pathOf(err: AxiosLikeError): string {
+  const url = err.config?.url ?? '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
 /** One log line for an SDK/axios failure: the API's code and message, not a dump of the request. */
 function describe(err: unknown): string {
-  const e = err as { message?: string; response?: { status?: number; data?: unknown } };
+  const e = err as AxiosLikeError;
   if (e?.response) return `HTTP ${e.response.status} ${JSON.stringify(e.response.data ?? '').slice(0, 300)}`;
+  if (isTimeout(err)) return `no answer from ${pathOf(e)} within ${seconds(e.config?.timeout ?? DEFAULT_API_TIMEOUT_MS)}`;
   return e?.message ?? String(err);
 }
 
-class SendRejected extends Error {}
+/** Feishu answered, with a code other than 0 (the SDK returns these rather than throwing). */
+class ApiRefusal extends Error {
+  constructor(readonly code: number | undefined, msg: string | undefined) {
+    super(`code ${code}: ${msg}`);
+  }
+}
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Reads a failed send for the outbox. Network errors, timeouts, 5xx and rate limits are retried
+ * (the send's uuid makes a retry safe); a rate limit waits as long as `x-ogw-ratelimit-reset` says.
+ * Any other refusal (bot not in the chat, card invalid) is final.
+ */
+function feishuVerdict(err: unknown): FailureVerdict {
+  if (err instanceof ApiRefusal) return { retry: err.code === RATE_LIMITED, reason: err.message };
+  const response = (err as AxiosLikeError).response;
+  if (!response) return { retry: true, reason: describe(err) };
+  const status = response.status ?? 0;
+  const limited = status === 429 || (response.data as ApiResult | undefined)?.code === RATE_LIMITED;
+  const resetS = Number(response.headers?.['x-ogw-ratelimit-reset']);
+  return {
+    retry: limited || status >= 500,
+    retryAfterMs: limited && resetS > 0 ? resetS * 1000 : undefined,
+    reason: describe(err),
+  };
+}
 
 export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, options: FeishuAdapterOptions = {}): FeishuAdapter {
   const { logger } = deps;
+  const report = reporterOf(deps);
   const larkLogger = sdkLogger(logger);
   // A cache of our own: node-sdk's default token cache is module-level and keyed by appId only.
   const cache = new lark.DefaultCache();
-  const common = { appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger: larkLogger, loggerLevel: lark.LoggerLevel.debug };
-  const client = new lark.Client({ ...common, appType: lark.AppType.SelfBuild, cache });
-  const defaultLang = defaultLangFor(config.domain);
-  const retryDelayMs = options.retryDelayMs ?? 1000;
-  const pending = new Set<Promise<void>>();
+  const apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const common = {
+    appId: config.appId, appSecret: config.appSecret, domain: config.domain, logger: larkLogger, loggerLevel: lark.LoggerLevel.debug,
+    httpInstance: createFeishuHttp(apiTimeoutMs),
+  };
+  const client = new lark.Client({ ...common, logger: sdkLogger(logger, 'debug'), appType: lark.AppType.SelfBuild, cache });
+  const langs = createLangMemory({ store: deps.store, platform: 'feishu', defaultLang: defaultLangFor(config.domain), logger });
+  const outbox = createOutbox('feishu', report, logger, feishuVerdict, options);
+  let started = false;
   let stopped = false;
   let wsClient: Lark.WSClient | undefined;
 
-  const pictures = createFeishuPictures(async (bytes) => {
-    const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
-    return r?.image_key;
+  // Picture uploads go through the outbox in the conversation that asked, like the replies.
+  const pictures = createFeishuPictures(async (bytes, conversation) => {
+    let key: string | undefined;
+    const ok = await outbox.send(conversation, `picture upload for ${conversation}`, async () => {
+      const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
+      key = r?.image_key;
+      if (!key) throw new ApiRefusal(undefined, 'im.image.create returned no image_key');
+    }, 'im.image.create');
+    return ok ? key : undefined;
   }, deps, config.appId);
 
   // ---- bot identity: a group message is answered only if it mentions this open_id ----
@@ -128,16 +187,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     return botOpenIdPromise;
   }
 
-  // ---- background work: acks never wait for it, stop() and tests do ----
-  function track(what: string, work: () => Promise<void>): void {
-    const p = work()
-      .catch((err: unknown) => logger.error(`feishu: ${what} failed:`, describe(err)))
-      .finally(() => pending.delete(p));
-    pending.add(p);
-  }
-
-  async function idle(): Promise<void> {
-    while (pending.size > 0) await Promise.allSettled([...pending]);
+  // ---- background work: acks never wait for it; stop() and tests do, through the outbox ----
+  function track(what: string, ev: EventReport, work: () => Promise<Outcome>): void {
+    void outbox.track(work().then((outcome) => ev.done(outcome), (err: unknown) => {
+      logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
+      ev.done('failed');
+    }));
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
@@ -147,97 +202,114 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
 
   const render = (answer: Answer, imageKey?: string): FeishuCard => renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
 
-  /** Puts the uploaded picture into a card already sent (cards are sent with update_multi). */
-  async function patchPicture(answer: Answer, messageId: string, key: Promise<string | undefined>): Promise<void> {
-    const imageKey = await key;
+  /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
+  async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
+    const imageKey = await pictures.key(answer, conversation);
     if (!imageKey) return;
-    await send(`picture for ${messageId}`, () => client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(render(answer, imageKey)) } }));
+    await send(conversation, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
+      path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, imageKey)) },
+    }));
   }
 
   /**
-   * Sends the card at once, with its picture if that was uploaded before; otherwise the picture is
-   * uploaded after and patched into the sent message. `deliver` returns the sent message's id.
+   * Sends the card at once, with its picture if that was uploaded before. Otherwise the event is
+   * answered (its line written) once the card is out, and the picture is uploaded after and patched
+   * into the sent message, all through the outbox in the same conversation. `call` sends one card.
    */
-  async function deliver(answer: Answer, sendCard: (card: FeishuCard) => Promise<string | undefined>): Promise<void> {
+  async function deliver(answer: Answer, ev: EventReport, conversation: string, method: string, what: string,
+    call: (card: FeishuCard) => Promise<ApiResult>): Promise<Outcome> {
     const known = await pictures.knownKey(answer);
-    const messageId = await sendCard(render(answer, known));
-    if (!known && messageId) await patchPicture(answer, messageId, pictures.key(answer));
+    const { outcome, messageId } = await send(conversation, method, what, () => call(render(answer, known)));
+    if (outcome !== 'answered' || known || !messageId || !needsUpload(answer.card.image)) return outcome;
+    ev.done(outcome);
+    await patchPicture(answer, conversation, messageId);
+    return outcome;
   }
 
-  /** Retries network errors, 5xx and rate limits with the same uuid; other API errors are final. */
-  async function send(what: string, call: () => Promise<ApiResult>): Promise<string | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const r = await call();
-        if (r?.code === 0) return r.data?.message_id;
-        if (r?.code !== RATE_LIMITED) throw new SendRejected(`code ${r?.code}: ${r?.msg}`);
-        throw Object.assign(new Error(`rate limited: ${r?.msg}`), { retry: true });
-      } catch (err) {
-        const status = (err as { response?: { status?: number } }).response?.status;
-        const retryable = !(err instanceof SendRejected) && (status === undefined || status >= 500 || status === 429);
-        if (!retryable || attempt >= SEND_ATTEMPTS) throw new Error(`${what}: ${describe(err)}`);
-        logger.warn(`feishu: ${what} attempt ${attempt} failed (${describe(err)}), retrying`);
-        await sleep(retryDelayMs * attempt);
-      }
-    }
+  /**
+   * Queues a send in the outbox (retried with the same uuid, logged once if it finally fails).
+   * `method` names the API call in metrics. Answered (with the sent message's id) when it went out, failed when given up.
+   */
+  async function send(conversation: string, method: string, what: string, call: () => Promise<ApiResult>): Promise<{ outcome: Outcome; messageId?: string }> {
+    let messageId: string | undefined;
+    const sent = await outbox.send(conversation, what, async () => {
+      const r = await call();
+      if (r?.code !== 0) throw new ApiRefusal(r?.code, r?.msg);
+      messageId = r.data?.message_id;
+    }, method);
+    return { outcome: sent ? 'answered' : 'failed', messageId };
   }
 
   // ---- event handlers (registered on node-sdk's EventDispatcher, used by both transports) ----
-  async function answerMessage(ev: MessageEvent): Promise<void> {
+  async function answerMessage(ev: MessageEvent, rec: EventReport): Promise<Outcome> {
     const msg = ev.message;
     const groupBot = msg?.chat_type === 'p2p' ? undefined : await botOpenId();
     const kind = classifyMessage(ev, groupBot);
     if (kind.kind === 'ignore') {
-      logger.debug(`feishu: message ${msg?.message_id ?? '?'} ignored: ${kind.reason}`);
-      return;
+      rec.note({ reason: kind.reason });
+      return 'ignored';
     }
     const messageId = msg!.message_id!;
-    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) {
-      logger.debug(`feishu: duplicate delivery of ${messageId} dropped`);
-      return;
-    }
+    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) return 'duplicate';
     const userId = ev.sender?.sender_id?.open_id;
+    // A slash-command invocation (`/iiot …` from the command panel) is an ordinary text message too.
     const inbound: Inbound = kind.kind === 'text'
-      ? { text: kind.text, platform: 'feishu', userId }
-      // Images, stickers, files…: nothing to read, so the help card, in the edition's language.
-      : { text: 'help', platform: 'feishu', lang: defaultLang, userId };
-    await deliver(deps.handle(inbound), (card) => send(`reply to ${messageId}`, () => client.im.message.reply({
+      ? await langs.typed({ text: kind.text, platform: 'feishu', userId })
+      // Images, stickers, files…: nothing to read, so the help card, in the user's language.
+      : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
+    return deliver(answer(inbound, rec), rec, msg!.chat_id ?? messageId, 'im.message.reply', `reply to ${messageId}`, (card) => client.im.message.reply({
       path: { message_id: messageId },
-      data: { msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('r', messageId) },
-    })));
+      data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId) },
+    }));
   }
 
-  async function answerMenu(ev: MenuEvent): Promise<void> {
+  /** The core's answer, its intent and the user's text noted on the event's report. */
+  function answer(inbound: Inbound, ev: EventReport): Answer {
+    ev.note({ text: inbound.text });
+    const a = deps.handle(inbound);
+    ev.note({ intent: a.intent });
+    return a;
+  }
+
+  async function answerMenu(ev: MenuEvent, rec: EventReport): Promise<Outcome> {
     const openId = ev.operator?.operator_id?.open_id;
-    if (!openId) return;
-    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`]))) return;
+    if (!openId) return 'ignored';
+    if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`]))) return 'duplicate';
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const answer = deps.handle({ text: item?.command ?? 'help', platform: 'feishu', lang: defaultLang, userId: openId });
-    await deliver(answer, (card) => send(`menu answer to ${openId}`, () => client.im.message.create({
+    const lang = await langs.langFor(openId);
+    const reply = answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, rec);
+    return deliver(reply, rec, openId, 'im.message.create', `menu answer to ${openId}`, (card) => client.im.message.create({
       params: { receive_id_type: 'open_id' },
-      data: { receive_id: openId, msg_type: 'interactive', content: JSON.stringify(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
-    })));
+      data: { receive_id: openId, msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
+    }));
   }
 
   /** Synchronous by contract: the response (within 3 s) carries the new card. Callbacks are not re-pushed. */
   async function answerCardAction(ev: CardActionEvent): Promise<CardCallbackResponse> {
+    const rec = report.begin('feishu', 'action', ev.context?.open_message_id);
     try {
       const cmd = commandFromAction(ev, MAX_COMMAND_CHARS);
+      const userId = ev.operator?.open_id;
+      // A button's command carries its card's language (`--lang`); a value we did not put there does not.
       const inbound: Inbound = cmd
-        ? { text: cmd, platform: 'feishu', userId: ev.operator?.open_id }
-        : { text: 'help', platform: 'feishu', lang: defaultLang, userId: ev.operator?.open_id };
-      const answer = deps.handle(inbound);
+        ? { text: cmd, platform: 'feishu', userId }
+        : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
+      const reply = answer(inbound, rec);
       // The response replaces the card, so a picture waits briefly to ride in it; a slower one is
-      // patched in after (by then the response has long been applied).
-      const key = pictures.key(answer);
-      const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
+      // patched in after (by then the response has long been applied), through the outbox.
       const messageId = ev.context?.open_message_id;
-      if (!imageKey && messageId && needsUpload(answer.card.image)) track('picture patch', () => patchPicture(answer, messageId, key));
-      return { card: { type: 'raw', data: render(answer, imageKey) } };
+      const conversation = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
+      const key = pictures.key(reply, conversation);
+      const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
+      const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
+      rec.done('answered');
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId));
+      return response;
     } catch (err) {
-      logger.error('feishu: card action failed:', describe(err));
+      logger.error({ req: rec.id }, 'feishu: card action failed:', describe(err));
+      rec.done('failed');
       return { toast: { type: 'error', content: '出错了，请稍后再试 / Something went wrong', i18n: { zh_cn: '出错了，请稍后再试', en_us: 'Something went wrong, please try again' } } };
     }
   }
@@ -245,57 +317,99 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const dispatcher = new lark.EventDispatcher({ logger: larkLogger, loggerLevel: lark.LoggerLevel.debug, cache }).register<{
     'card.action.trigger': (data: CardActionEvent) => Promise<CardCallbackResponse>;
   }>({
+    // Also while stopping: an event already taken in is answered if the shutdown deadline allows.
     'im.message.receive_v1': (data) => {
-      if (!stopped) track('message', () => answerMessage(data as MessageEvent));
+      const ev = data as MessageEvent;
+      const rec = report.begin('feishu', ev.message?.chat_type === 'p2p' ? 'dm' : 'mention', ev.message?.message_id);
+      track('message', rec, () => answerMessage(ev, rec));
     },
     'application.bot.menu_v6': (data) => {
-      if (!stopped) track('bot menu', () => answerMenu(data as MenuEvent));
+      const ev = data as MenuEvent;
+      const rec = report.begin('feishu', 'menu', ev.event_id);
+      track('bot menu', rec, () => answerMenu(ev, rec));
     },
     'card.action.trigger': (data) => answerCardAction(data),
   });
 
-  const routes: Route[] = config.mode === 'webhook'
+  const webhook = config.mode === 'webhook'
+    ? createWebhookListener({
+        encryptKey: config.encryptKey ?? '',
+        verificationToken: config.verificationToken ?? '',
+        dispatcher,
+        logger,
+        report,
+        maxSkewMs: options.maxSkewMs,
+        now: options.now,
+      })
+    : undefined;
+  const routes: Route[] = webhook
     ? [{
         path: FEISHU_EVENTS_PATH,
-        listener: createWebhookListener({
-          encryptKey: config.encryptKey ?? '',
-          verificationToken: config.verificationToken ?? '',
-          dispatcher,
-          logger,
-          maxSkewMs: options.maxSkewMs,
-          now: options.now,
-        }),
+        // Stopping: a 503 makes Feishu push the event again later, to this app's other instances.
+        listener: (req, res) => (stopped ? void res.writeHead(503, { 'retry-after': '1' }).end() : webhook(req, res)),
       }]
     : [];
+
+  // ---- long connection, supervised: a drop is noticed (ping timeout), logged, reconnected ----
+  let wsUp = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const connection = (up: boolean, line?: () => void) => {
+    if (up === wsUp) return;
+    wsUp = up;
+    report.connection('feishu', up);
+    line?.();
+  };
+  const CONSOLE_HINT = '(check FEISHU_APP_ID, FEISHU_APP_SECRET, and "receive events through persistent connection" in the developer console)';
+
+  /**
+   * Opens a long connection. WSClient reconnects by itself, but only as often as Feishu's
+   * ClientConfig allows; once it gives up (onError) a fresh client takes its place after a pause.
+   * At start-up, `onUp`/`onRefused` settle start(); `onRefused` says whether start-up was still waiting.
+   */
+  function openLongConnection(onUp?: () => void, onRefused?: (err: Error) => boolean): void {
+    const client = new lark.WSClient({
+      ...common,
+      // Set explicitly: it has ended up undefined when omitted, and the client then stays down.
+      autoReconnect: true,
+      handshakeTimeoutMs: 10_000,
+      // Without a watchdog a socket that died during a network sleep is never noticed. Each ping
+      // re-arms it, so it must be shorter than Feishu's ping interval (120 s).
+      wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
+      onReady: () => {
+        connection(true, () => onUp ? undefined : logger.info('feishu: long connection re-established'));
+        onUp?.();
+      },
+      onError: (err) => {
+        client.close({ force: true });
+        if (wsClient !== client || stopped) return;
+        if (onRefused?.(new ConfigError(`Feishu long connection failed: ${err.message} ${CONSOLE_HINT}`))) return;
+        const delay = options.restartDelayMs ?? 30_000;
+        connection(false);
+        logger.error(`feishu: long connection gave up (${err.message}); opening a new one in ${Math.round(delay / 1000)} s ${CONSOLE_HINT}`);
+        restartTimer = setTimeout(() => { if (!stopped) openLongConnection(); }, delay);
+      },
+      onReconnecting: () => connection(false, () => logger.warn('feishu: long connection lost, reconnecting')),
+      onReconnected: () => connection(true, () => logger.info('feishu: long connection re-established')),
+    });
+    wsClient = client;
+    void client.start({ eventDispatcher: dispatcher });
+  }
 
   async function connectLongConnection(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
-      const settle = (fn: () => void) => { if (!settled) { settled = true; clearTimeout(timer); fn(); } };
+      const settle = (fn: () => void): boolean => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+        return true;
+      };
       const timer = setTimeout(() => settle(() => {
         logger.warn('feishu: long connection not up yet; still retrying in the background');
         resolve();
       }), options.connectTimeoutMs ?? 15_000);
-      wsClient = new lark.WSClient({
-        ...common,
-        // Set explicitly: it has ended up undefined when omitted, and the client then stays down.
-        autoReconnect: true,
-        handshakeTimeoutMs: 10_000,
-        // Without a watchdog a socket that died during a network sleep is never noticed.
-        wsConfig: { pingTimeout: 30 },
-        onReady: () => settle(resolve),
-        onError: (err) => {
-          const msg = `Feishu long connection failed: ${err.message} (check FEISHU_APP_ID, FEISHU_APP_SECRET, and "receive events through persistent connection" in the developer console)`;
-          if (settled) logger.error(msg);
-          settle(() => {
-            wsClient?.close({ force: true });
-            reject(new ConfigError(msg));
-          });
-        },
-        onReconnecting: () => logger.warn('feishu: long connection lost, reconnecting'),
-        onReconnected: () => logger.info('feishu: long connection re-established'),
-      });
-      void wsClient.start({ eventDispatcher: dispatcher });
+      openLongConnection(() => void settle(resolve), (err) => settle(() => reject(err)));
     });
   }
 
@@ -310,17 +424,31 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
         if (err instanceof ConfigError || !(err as { isAxiosError?: boolean }).isAxiosError) {
           throw new ConfigError(`Feishu rejected the app's credentials or bot info (${describe(err)}): ${hint}`);
         }
+        if (isTimeout(err)) {
+          throw new Error(`Feishu did not answer ${pathOf(err as AxiosLikeError)} within ${seconds(apiTimeoutMs)} (${config.domain}): check the network and FEISHU_DOMAIN`);
+        }
         throw new Error(`Feishu API unreachable at ${config.domain} (${describe(err)}): ${hint}`);
       }
       if (config.mode === 'ws') await connectLongConnection();
+      else report.connection('feishu', true);
+      started = true;
     },
-    async stop() {
+    async stop(deadline = Date.now() + DEFAULT_SHUTDOWN_TIMEOUT_MS) {
       stopped = true;
+      clearTimeout(restartTimer);
+      report.connection('feishu', false);
       // force: a polite close waits up to 30 s for Feishu's close frame and keeps the process alive.
       wsClient?.close({ force: true });
       wsClient = undefined;
-      await Promise.race([idle(), sleep(5000)]);
+      await outbox.drain(deadline);
     },
-    idle,
+    idle: () => outbox.idle(),
+    deliveries: () => outbox.stats,
+    notReady() {
+      if (stopped) return 'stopped';
+      if (!started) return 'starting';
+      if (config.mode === 'ws' && !wsUp) return 'long connection down, reconnecting';
+      return undefined;
+    },
   };
 }

@@ -8,25 +8,24 @@ import { needsUpload } from '../../render/feishu.js';
 import type { AdapterDeps } from '../adapter.js';
 import { UploadedPictures } from '../pictures.js';
 
-/** Uploads image bytes for use in messages; resolves to the image key (node-sdk's `im.image.create`). */
-export type ImageUpload = (bytes: Buffer) => Promise<string | undefined>;
+/**
+ * Uploads image bytes for use in messages (node-sdk's `im.image.create`, through the adapter's outbox
+ * in `conversation`'s queue); resolves to the image key, or undefined once the failure was logged.
+ */
+export type ImageUpload = (bytes: Buffer, conversation: string) => Promise<string | undefined>;
 
 export interface FeishuPictures {
-  /** The image key of the answer's picture, uploading it if need be; undefined when it has none to upload. */
-  key(answer: Answer): Promise<string | undefined>;
+  /** The image key of the answer's picture, uploading it (for `conversation`) if need be; undefined when it has none to upload. */
+  key(answer: Answer, conversation: string): Promise<string | undefined>;
   /** The image key only if the picture was uploaded before: the card can carry it at once. */
   knownKey(answer: Answer): Promise<string | undefined>;
 }
 
 export function createFeishuPictures(upload: ImageUpload, deps: AdapterDeps, appId: string): FeishuPictures {
-  const uploaded = deps.pictures && new UploadedPictures('feishu', { ...deps, pictures: deps.pictures }, async (png) => {
-    const key = await upload(png.bytes);
-    if (!key) throw new Error('im.image.create returned no image_key');
-    return key;
-  });
+  const uploaded = deps.pictures && new UploadedPictures('feishu', { ...deps, pictures: deps.pictures }, (png, _image, conversation) => upload(png.bytes, conversation));
   return {
-    async key(answer) {
-      return uploaded && needsUpload(answer.card.image) ? uploaded.idFor(answer.card.image, answer.lang, appId) : undefined;
+    async key(answer, conversation) {
+      return uploaded && needsUpload(answer.card.image) ? uploaded.idFor(answer.card.image, answer.lang, appId, conversation) : undefined;
     },
     async knownKey(answer) {
       return uploaded && needsUpload(answer.card.image) ? uploaded.known(answer.card.image, answer.lang, appId) : undefined;

@@ -9,7 +9,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_BODY_BYTES, refuse } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { Reporter } from '../../infra/report.js';
 import { lark } from './sdk.js';
 
 export interface Dispatcher {
@@ -21,6 +23,8 @@ export interface WebhookOptions {
   verificationToken: string;
   dispatcher: Dispatcher;
   logger: Logger;
+  /** Where refused requests are reported (one log line each, and a counter). */
+  report: Reporter;
   /**
    * How far `X-Lark-Request-Timestamp` may be from now. Whether Feishu's re-pushes carry a fresh
    * timestamp is not documented, so every rejection is logged with the age it saw.
@@ -30,7 +34,6 @@ export interface WebhookOptions {
 }
 
 export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
-const MAX_BODY_BYTES = 1024 * 1024;
 
 class Rejection extends Error {
   constructor(readonly status: number, message: string) {
@@ -38,22 +41,51 @@ class Rejection extends Error {
   }
 }
 
+/** The client went away before the body was complete: nothing to answer. */
+class Aborted extends Error {}
+
+/**
+ * Reads the body up to the limit. Past it, the rest is discarded (not buffered) and the request
+ * refused with a 413 that the client can still read, instead of a reset connection.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Rejection(413, 'body too large'));
-        req.destroy();
-        return;
-      }
+      if (size > MAX_BODY_BYTES) return reject(new Rejection(413, 'body too large'));
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('error', (err) => reject(new Aborted(err.message)));
   });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface Envelope {
+  schema?: string;
+  type?: string;
+  token?: string;
+  challenge?: string;
+  header?: { token?: string; event_type?: string; event_id?: string };
+  event?: unknown;
+}
+
+/**
+ * A decrypted body node-sdk can dispatch: the URL check, a v2.0 envelope (`header.event_type`,
+ * events and card callbacks alike), or a v1 `event_callback`. Anything else is refused before it
+ * reaches the SDK's parser.
+ */
+function envelopeProblem(e: unknown): string | undefined {
+  if (!isRecord(e)) return `decrypted body is ${e === null ? 'null' : Array.isArray(e) ? 'an array' : typeof e}, not an object`;
+  const env = e as Envelope;
+  if (env.header !== undefined && !isRecord(env.header)) return 'envelope header is not an object';
+  if (env.type === 'url_verification') return undefined;
+  if (typeof env.header?.event_type === 'string') return env.event === undefined || isRecord(env.event) ? undefined : 'event is not an object';
+  if (env.type === 'event_callback' && isRecord(env.event)) return undefined;
+  return 'not an event envelope (no header.event_type)';
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -80,19 +112,22 @@ export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessa
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new Rejection(405, `method ${req.method}`);
     const raw = await readBody(req);
-    let outer: { encrypt?: unknown };
+    let outer: unknown;
     try {
       outer = JSON.parse(raw);
     } catch {
       throw new Rejection(400, 'body is not JSON');
     }
-    if (typeof outer?.encrypt !== 'string') throw new Rejection(400, 'body is not encrypted, but FEISHU_ENCRYPT_KEY is set');
-    let envelope: { type?: string; token?: string; challenge?: string; header?: { token?: string; event_type?: string; event_id?: string } };
+    if (!isRecord(outer) || typeof outer.encrypt !== 'string') throw new Rejection(400, 'body is not encrypted, but FEISHU_ENCRYPT_KEY is set');
+    let decrypted: unknown;
     try {
-      envelope = JSON.parse(cipher.decrypt(outer.encrypt));
+      decrypted = JSON.parse(cipher.decrypt(outer.encrypt));
     } catch {
       throw new Rejection(400, 'cannot decrypt the body: check FEISHU_ENCRYPT_KEY');
     }
+    const problem = envelopeProblem(decrypted);
+    if (problem) throw new Rejection(400, problem);
+    const envelope = decrypted as Envelope;
     // On the decrypted envelope, before dispatch: node-sdk flattens header and event, and a card
     // callback's own `event.token` would then hide the verification token.
     const token = envelope.header?.token ?? envelope.token;
@@ -124,10 +159,13 @@ export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessa
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof Rejection) {
-        opts.logger.warn(`feishu webhook: rejected ${req.method} ${req.url}: ${err.message}`);
-        send(res, err.status, { error: err.status === 401 ? 'unauthorized' : 'bad request' });
+        opts.report.rejected('feishu', err.status, `${req.method} ${req.url}: ${err.message}`);
+        refuse(res, err.status);
+      } else if (err instanceof Aborted) {
+        opts.logger.info({ platform: 'feishu' }, `request aborted by the client: ${err.message}`);
+        res.destroy();
       } else {
-        opts.logger.error('feishu webhook: handler failed', err);
+        opts.logger.error('feishu webhook: handler failed:', err);
         send(res, 500, { error: 'internal error' });
       }
     });

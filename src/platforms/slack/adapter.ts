@@ -4,76 +4,135 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isValidSlackRequest, LogLevel, webApi,
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, verifySlackRequest, webApi,
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
+import { questionLang } from '../../core/parse.js';
 import type { Answer, Lang } from '../../core/types.js';
-import { ConfigError, type SlackConfig } from '../../infra/config.js';
+import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type SlackConfig } from '../../infra/config.js';
+import { seconds, settleBy, withTimeout } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
-import type { Route } from '../../infra/http-server.js';
+import { MAX_BODY_BYTES, refuse, type Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
+import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
   renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
-import type { AdapterDeps, PlatformAdapter } from '../adapter.js';
+import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createLangMemory } from '../lang-memory.js';
 import { createSlackPictures } from './pictures.js';
+import { screenSignedBody } from './screen.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-type WebClient = webApi.WebClient;
+/** Platform errors worth another attempt; every other `ok: false` is final. */
+const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
-export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): PlatformAdapter {
+/** How long a viewer's Slack locale is reused for App Home: people rarely change their language. */
+export const LOCALE_CACHE_TTL_MS = 60 * 60 * 1000;
+
+export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, options: DeliveryOptions = {}): PlatformAdapter {
   const log = deps.logger;
+  const report = reporterOf(deps);
   const logger = toBoltLogger(log);
+  const apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_API_TIMEOUT_MS;
+  const apiUrl = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};
+  // Bolt's own client: auth.test at start-up and, in Socket Mode, apps.connections.open.
   const clientOptions: webApi.WebClientOptions = {
-    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
-    // A reply that arrives half an hour late is worse than none; also stops the Socket Mode client from
-    // swapping in its own 100-retry policy for every Web API call.
+    ...apiUrl,
+    timeout: apiTimeoutMs,
+    // Also stops the Socket Mode client from swapping in its own 100-retry policy for every call.
     retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
   };
+  // Every reply goes through a client of its own and the outbox: no retries inside the client (the
+  // outbox retries, per conversation), and a 429 comes back as an error with its Retry-After instead
+  // of pausing the client's one queue, which would hold every other channel too (PLATFORMS.md A10).
+  const sender = new webApi.WebClient(config.botToken, {
+    ...apiUrl,
+    timeout: apiTimeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger,
+  });
+  const outbox = createOutbox('slack', report, log, (err) => slackVerdict(err, apiTimeoutMs), options);
+  const postToResponseUrl = (url: string, message: object) => () => respondTo(url, message, apiTimeoutMs);
   if (config.mode === 'http' && !config.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is missing: HTTP mode needs it');
   if (config.mode === 'socket' && !config.appToken) throw new ConfigError('SLACK_APP_TOKEN is missing: Socket Mode needs it');
   // Our own HTTPReceiver, never started: its requestListener is mounted on the app's shared server.
   const receiver = config.mode === 'http'
-    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger })
+    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES })
     : undefined;
+  // Socket Mode's receiver is built here rather than by Bolt so its client's connection state is
+  // visible: /readyz reports the socket down while the client reconnects.
+  const socket = receiver ? undefined : new SocketModeReceiver({
+    appToken: config.appToken ?? '', logger, installerOptions: { clientOptions },
+  });
+  /** The bot's identity from auth.test, which start() calls once with a bounded wait. */
+  let identity: { botId?: string; botUserId?: string } | undefined;
   const app = new App({
-    token: config.botToken,
+    // Instead of `token`, with which Bolt calls auth.test itself, retrying for minutes when Slack does
+    // not answer. Bolt's ignoreSelf reads the bot's ids from here.
+    authorize: async () => {
+      if (!identity) throw new Error('Slack adapter not started');
+      return { botToken: config.botToken, ...identity };
+    },
     logger,
     clientOptions,
     // The bot keeps no conversation state; the default store costs ~20% of Bolt's per-request CPU.
     convoStore: false,
-    // auth.test then runs in start(), where a bad token rejects cleanly instead of surfacing later as an
-    // unhandled rejection from the constructor.
     deferInitialization: true,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    receiver: receiver ?? socket,
   });
+  let connected = false;
+  if (socket) {
+    const up = (isUp: boolean, why: string) => {
+      if (isUp === connected) return;
+      connected = isUp;
+      report.connection('slack', isUp);
+      if (isUp) log.info('slack: Socket Mode connected');
+      else log.warn(`slack: Socket Mode connection lost (${why}), reconnecting`);
+    };
+    socket.client.on('connected', () => up(true, 'connected'));
+    // The client notices a dead socket by its ping timeouts (to and from Slack) and closes it.
+    socket.client.on('close', () => { if (started && !stopping) up(false, 'socket closed'); });
+    socket.client.on('reconnecting', () => { if (!stopping) up(false, 'reconnecting'); });
+  }
 
-  const ask = (text: string, userId?: string): Answer | undefined => {
+  const langs = createLangMemory({ store: deps.store, platform: 'slack', defaultLang: 'en', logger: log });
+  /**
+   * The core's answer, its intent and the user's text noted on the event's report. `typed`: the
+   * user's own words (remembered language); a button's command carries its card's.
+   */
+  const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> => {
+    ev.note({ text });
     try {
-      return deps.handle({ text: fromSlackText(text), platform: 'slack', userId });
+      const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
+      const answer = deps.handle(typed ? await langs.typed(inbound) : inbound);
+      ev.note({ intent: answer.intent });
+      return answer;
     } catch (err) {
-      log.error('slack: core handler failed:', err);
+      log.error({ req: ev.id }, 'slack: core handler failed:', err);
       return undefined;
     }
   };
+  const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
-  const pictures = createSlackPictures(app.client, deps);
 
-  /** Send errors are logged, never thrown: a failed reply must not take the process down. */
-  const attempt = async (what: string, send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return true;
-    } catch (err) {
-      log.error(`slack: ${what} failed:`, describe(err));
-      return false;
-    }
-  };
+  /**
+   * Every reply goes through the outbox (bounded, retried, logged once if it finally fails), keyed by
+   * the conversation it goes to. Resolves true once delivered; never throws.
+   */
+  const deliver = (conversation: string, what: string, call: () => Promise<unknown>): Promise<boolean> =>
+    outbox.send(conversation, `${what} to ${conversation}`, call, what.includes('response_url') ? 'response_url' : what.split(' ')[0]);
+  // Pictures are uploaded through the same outbox and client as the replies.
+  const pictures = createSlackPictures(sender, deps, deliver);
+  /** The outcome of an event whose answer is a send: answered when it went out. */
+  const sent = (ev: EventReport, ok: boolean | undefined) => ev.done(ok ? 'answered' : 'failed');
 
   /**
    * Bolt passes retries (X-Slack-Retry-Num, Socket Mode retry_attempt) to listeners as new events.
@@ -83,20 +142,34 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   const firstDelivery = (...keys: string[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys.map((k) => `slack:${k}`), (err) => log.warn('slack: dedup store failed, answering anyway:', describe(err)));
 
-  const viewerLangs = async (client: WebClient, user: string): Promise<Lang[]> => {
+  /**
+   * The viewer's Slack locale, from users.info, kept in the Store for a while: App Home opens come
+   * often and Slack rate-limits users.info. A failure is not kept, so the next open asks again.
+   */
+  const viewerLocale = async (user: string): Promise<string | undefined> => {
+    const key = `slack:locale:${user}`;
+    const cached = await deps.store.get(key).catch((err: unknown) => log.warn('slack: locale cache read failed:', describe(err)));
+    if (typeof cached === 'string') return cached;
     try {
-      const locale = (await client.users.info({ user, include_locale: true })).user?.locale?.toLowerCase();
-      if (locale?.startsWith('zh')) return ['zh'];
-      if (locale?.startsWith('en')) return ['en'];
+      const locale = (await sender.users.info({ user, include_locale: true })).user?.locale?.toLowerCase() ?? '';
+      await deps.store.set(key, locale, LOCALE_CACHE_TTL_MS).catch((err: unknown) => log.warn('slack: locale cache write failed:', describe(err)));
+      return locale;
     } catch (err) {
       log.warn('slack: users.info failed, showing both languages:', describe(err));
+      return undefined;
     }
+  };
+
+  const viewerLangs = async (user: string): Promise<Lang[]> => {
+    const locale = await viewerLocale(user);
+    if (locale?.startsWith('zh')) return ['zh'];
+    if (locale?.startsWith('en')) return ['en'];
     return ['zh', 'en'];
   };
 
-  const publishOverview = async (client: WebClient, user: string, langs?: Lang[]): Promise<void> => {
+  const publishOverview = async (user: string, langs?: Lang[]): Promise<boolean> => {
     const answers: Answer[] = [];
-    for (const lang of langs ?? (await viewerLangs(client, user))) {
+    for (const lang of langs ?? (await viewerLangs(user))) {
       try {
         answers.push(deps.overview(lang));
       } catch (err) {
@@ -104,106 +177,128 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
       }
     }
     const view = answers.length > 0 ? renderSlackHome(answers) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-    await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
+    return deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view }));
   };
+
+  // Every listener's work counts until it is done, so shutdown waits for replies not queued yet.
+  app.use(async ({ next }) => {
+    await outbox.track(next());
+  });
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  // The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
-  // reach a slash command's reply), so it follows as a second private message.
-  const slashCommand = (form: { text: string; user_id?: string; team_id?: string; response_url?: string }) => {
-    const answer = ask(form.text, form.user_id);
-    const ack = { response_type: 'ephemeral' as const, ...render(answer, { share: form.text.trim() || 'help' }) };
-    const followUp = async () => {
-      const fileId = await pictures.fileId(answer, form.team_id);
-      if (fileId && answer && form.response_url) {
-        await attempt('picture (response_url)', () => pictures.postToResponseUrl(form.response_url!, { response_type: 'ephemeral', replace_original: false, ...renderSlackPicture(answer.card, fileId) }));
-      }
-    };
-    return { ack, followUp };
+  const slashAck = async (text: string, userId: string | undefined, ev: EventReport) => {
+    const answer = await ask(text, userId, ev);
+    // Share runs the command again: one with no language of its own keeps the one it was answered in.
+    const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
+    return { answer, ack: { response_type: 'ephemeral' as const, ...render(answer, { share }) } };
+  };
+  /**
+   * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
+   * reach a slash command's reply), so it follows as a second private message, after the event's line.
+   */
+  const slashPicture = async (answer: Answer | undefined, form: { team?: string; channel?: string; responseUrl?: string }) => {
+    if (!answer?.card.image || !form.responseUrl) return;
+    const conversation = form.channel ?? form.responseUrl;
+    const fileId = await pictures.fileId(answer, form.team, conversation);
+    if (fileId) await deliver(conversation, 'picture (response_url)', postToResponseUrl(form.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderSlackPicture(answer.card, fileId) }));
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
-    const { ack: body, followUp } = slashCommand(command);
+    const ev = begin('command');
+    const { answer, ack: body } = await slashAck(command.text, command.user_id, ev);
     await ack(body);
-    await followUp();
+    ev.done('answered');
+    await slashPicture(answer, { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url });
   });
 
-  /** A reply in a conversation: the card at once, then the picture patched into it. */
-  const reply = async (client: WebClient, answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
+  /**
+   * A reply in a conversation: the card at once (the event's line is written then), then its picture,
+   * uploaded and patched in through the same outbox.
+   */
+  const reply = async (ev: EventReport, answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
     const fileId = await pictures.cachedFileId(answer, team);
     let ts: string | undefined;
-    const sent = await attempt('chat.postMessage', async () => {
-      ts = (await client.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
+    const posted = await deliver(channel, 'chat.postMessage', async () => {
+      ts = (await sender.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
     });
-    if (!sent || fileId || !ts) return;
-    const uploaded = await pictures.fileId(answer, team);
-    if (uploaded) await attempt('chat.update (picture)', () => pictures.whenProcessed(() => client.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
+    sent(ev, posted);
+    if (!posted || fileId || !ts) return;
+    const uploaded = await pictures.fileId(answer, team, channel);
+    if (uploaded) await deliver(channel, 'chat.update (picture)', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
   };
 
-  app.event('app_mention', async ({ event, body, client }) => {
+  app.event('app_mention', async ({ event, body }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    await reply(client, ask(event.text, event.user), body.team_id, event.channel, event.thread_ts ?? event.ts);
+    const ev = begin('mention', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
+    await reply(ev, await ask(event.text, event.user, ev), body.team_id, event.channel, event.thread_ts ?? event.ts);
   });
 
-  app.event('message', async ({ event, body, client }) => {
+  app.event('message', async ({ event, body }) => {
     // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return;
-    await reply(client, ask(event.text ?? '', event.user), body.team_id, event.channel, event.thread_ts);
+    const ev = begin('dm', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
+    await reply(ev, await ask(event.text ?? '', event.user, ev), body.team_id, event.channel, event.thread_ts);
   });
 
-  app.event('app_home_opened', async ({ event, body, client }) => {
+  app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab === 'messages') return; // older payloads have no tab: treat them as Home
-    if (!(await firstDelivery(`event:${body.event_id}`))) return;
-    await publishOverview(client, event.user);
+    const ev = begin('home', body.event_id);
+    if (!(await firstDelivery(`event:${body.event_id}`))) return ev.done('duplicate');
+    sent(ev, await publishOverview(event.user));
   });
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_PREFIX}`) },
-    async ({ ack, body, action, client, respond }) => {
+    async ({ ack, body, action }) => {
       await ack();
+      const ev = begin('action', action.action_id);
       const value = action.value ?? '';
       const user = body.user.id;
       if (action.action_id === HOME_ACTION_ID) {
-        return publishOverview(client, user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']);
+        return sent(ev, await publishOverview(user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
-      const answer = ask(value, user);
+      const answer = await ask(value, user, ev, false);
       const team = body.team?.id ?? body.user.team_id;
+      const channel = body.channel?.id ?? body.container.channel_id ?? user;
+      const respond = (what: string, message: object, wrap = (call: () => Promise<void>) => call()) => (body.response_url
+        ? deliver(channel, `${what} (response_url)`, () => wrap(postToResponseUrl(body.response_url!, message)))
+        : Promise.resolve(false));
       if (action.action_id === SHARE_ACTION_ID) {
-        if (!answer) return; // never broadcast an apology; the private card stays as it was
+        if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
         // The picture goes public only now, with the shared card.
-        const pictureFileId = await pictures.fileId(answer, team);
-        const shared = await attempt('share (response_url)', () => respond({ response_type: 'in_channel', replace_original: false, ...render(answer, { pictureFileId }) }));
-        if (shared) await attempt('delete ephemeral (response_url)', () => respond({ delete_original: true }));
-        return;
+        const pictureFileId = await pictures.fileId(answer, team, channel);
+        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer, { pictureFileId }) });
+        if (shared) await respond('delete ephemeral', { delete_original: true });
+        return sent(ev, shared);
       }
       if (body.view?.type === 'home') {
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
-        await attempt('views.publish', () => client.views.publish({ user_id: user, view }));
-        return;
+        return sent(ev, await deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view })));
       }
       // The card changes at once; a picture not uploaded yet is patched in by a second update.
       const cached = await pictures.cachedFileId(answer, team);
-      const later = cached ? undefined : pictures.fileId(answer, team);
+      const later = cached ? undefined : pictures.fileId(answer, team, channel);
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        const update = (pictureFileId?: string) => respond({ replace_original: true, ...render(answer, { share: value, pictureFileId }) });
-        await attempt('update ephemeral (response_url)', () => update(cached));
-        const fileId = await later;
-        if (fileId) await attempt('update ephemeral (picture)', () => pictures.whenProcessed(() => update(fileId)));
+        const update = (what: string, pictureFileId?: string, wrap?: (call: () => Promise<void>) => Promise<void>) =>
+          respond(what, { replace_original: true, ...render(answer, { share: value, pictureFileId }) }, wrap);
+        const updated = await update('update ephemeral', cached);
+        sent(ev, updated);
+        const fileId = updated && (await later);
+        if (fileId) await update('update ephemeral (picture)', fileId, pictures.whenProcessed);
         return;
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
-      const channel = body.channel?.id ?? body.container.channel_id;
       const ts = body.message?.ts ?? body.container.message_ts;
       const update = async (pictureFileId?: string) => {
         const message = render(answer, { pictureFileId });
-        const updated = channel && ts && (await attempt('chat.update', () => client.chat.update({ channel, ts, ...message })));
-        if (!updated) await attempt('update (response_url)', () => respond({ replace_original: true, ...message }));
+        const updated = ts && (await deliver(channel, 'chat.update', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts, ...message }))));
+        return updated || respond('update', { replace_original: true, ...message });
       };
-      await update(cached);
+      sent(ev, await update(cached));
       const fileId = await later;
       if (fileId) await update(fileId);
     });
@@ -224,49 +319,74 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
   };
 
   /**
-   * The one hot request, a correctly signed `/iiot`, is answered here with Bolt's own body buffering
-   * and signature check, but without Bolt's dispatch through every listener's middleware: that
-   * dispatch is most of Bolt's per-request cost (`npm run bench`). Everything else, an `/iiot` whose
-   * signature fails included, goes to Bolt, which reuses the buffered body and verifies it itself.
+   * Every POST is buffered and its signature checked here, with Bolt's own functions, before Bolt
+   * sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
+   * JSON) is refused at once with a 400: Bolt would crash on `null` (an unhandled rejection) and
+   * hold the others 3 s for a 404. The one hot request, a signed `/iiot`, is answered here too,
+   * without Bolt's dispatch through every listener's middleware: that dispatch is most of Bolt's
+   * per-request cost (`npm run bench`). A request that fails the signature check gets its 401 here;
+   * everything else goes to Bolt, which reuses the buffered body and verifies it again.
    */
-  const fastSlashCommand = async (req: IncomingMessage, res: ServerResponse) => {
+  const screen = async (req: IncomingMessage, res: ServerResponse) => {
     let buffered;
     try {
-      buffered = await boltHttp.bufferIncomingMessage(req, boltHttp.defaultBodyLimit);
-    } catch {
-      return void res.writeHead(413).end();
+      buffered = await boltHttp.bufferIncomingMessage(req, MAX_BODY_BYTES);
+    } catch (err) {
+      if (isRawBodyError(err) && (err as { statusCode?: number }).statusCode === 413) {
+        report.rejected('slack', 413, 'body too large');
+        return refuse(res, 413);
+      }
+      log.info({ platform: 'slack' }, `request aborted by the client: ${(err as Error).message}`);
+      return void res.destroy();
     }
     const body = buffered.rawBody.toString();
-    const signed = req.headers['content-type'] === 'application/x-www-form-urlencoded' && isValidSlackRequest({
-      signingSecret: config.signingSecret ?? '',
-      body,
-      headers: {
-        'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-        'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
-      },
-    });
-    const form = signed ? new URLSearchParams(body) : undefined;
+    try {
+      verifySlackRequest({
+        signingSecret: config.signingSecret ?? '',
+        body,
+        headers: {
+          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
+          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
+        },
+      });
+    } catch (err) {
+      // A bad signature or a stale timestamp: Bolt would refuse it the same way.
+      report.rejected('slack', 401, (err as Error).message);
+      return refuse(res, 401);
+    }
+    const screened = screenSignedBody(req.headers['content-type'], body);
+    if (!screened.ok) {
+      report.rejected('slack', screened.status, screened.reason);
+      return refuse(res, screened.status);
+    }
+    const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
-    const { ack, followUp } = slashCommand({
-      text: form.get('text') ?? '', user_id: form.get('user_id') ?? undefined,
-      team_id: form.get('team_id') ?? undefined, response_url: form.get('response_url') ?? undefined,
-    });
+    const ev = begin('command');
+    const { answer, ack } = await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
     boltHttp.buildContentResponse(res, ack);
-    void followUp();
+    ev.done('answered');
+    // After the ack, tracked so shutdown waits for it like for a listener.
+    void outbox.track(slashPicture(answer, {
+      team: form.get('team_id') ?? undefined, channel: form.get('channel_id') ?? undefined, responseUrl: form.get('response_url') ?? undefined,
+    }));
   };
 
-  let ready = false;
+  let started = false;
+  let stopping = false;
   const routes: Route[] = receiver
     ? [{
       path: SLACK_EVENTS_PATH,
       listener: (req, res) => {
         // Until auth.test has run the app has no authorize function; Slack retries a 503.
-        if (!ready) return void res.writeHead(503, { 'retry-after': '1' }).end();
+        if (!started) return void res.writeHead(503, { 'retry-after': '1' }).end();
         if (req.method !== 'POST') return toBolt(req, res);
         // Bolt reads a form body only if the content type is exactly this; a client that adds
         // `; charset=utf-8` would otherwise get a 400 for a correctly signed request.
         if (req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) req.headers['content-type'] = 'application/x-www-form-urlencoded';
-        void fastSlashCommand(req, res);
+        void screen(req, res).catch((err: unknown) => {
+          log.error('slack: request failed:', err);
+          refuse(res, 500);
+        });
       },
     }]
     : [];
@@ -275,25 +395,111 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps): Plat
     name: 'slack',
     routes,
     async start() {
+      const where = config.apiUrl ?? 'https://slack.com/api/';
+      const noAnswer = (call: string, ms: number) =>
+        new StartupError(`Slack did not answer ${call} within ${seconds(ms)} (${where}): check the network${config.apiUrl ? ' and SLACK_API_URL' : ''}`);
       try {
+        // A few attempts, each bounded by the API timeout; a refused token is final at once.
+        for (let attempt = 1; !identity; attempt++) {
+          try {
+            const auth = await sender.auth.test();
+            identity = { botId: auth.bot_id, botUserId: auth.user_id };
+          } catch (err) {
+            const verdict = slackVerdict(err, apiTimeoutMs);
+            if (!verdict.retry || attempt >= STARTUP_ATTEMPTS) throw isRequestTimeout(err) ? noAnswer('auth.test', apiTimeoutMs) : err;
+            await new Promise((r) => setTimeout(r, verdict.retryAfterMs ?? 1000));
+          }
+        }
         await app.init();
       } catch (err) {
-        throw startError(err, 'SLACK_BOT_TOKEN', config.apiUrl);
+        throw startError(err, 'SLACK_BOT_TOKEN', where);
       }
       if (!receiver) {
+        // Bolt's Socket Mode client retries for minutes; start-up gives up after a few API timeouts.
+        const startTimeoutMs = STARTUP_ATTEMPTS * apiTimeoutMs;
         try {
-          await app.start();
+          await withTimeout(app.start(), startTimeoutMs, () => noAnswer('apps.connections.open (Socket Mode)', startTimeoutMs));
         } catch (err) {
-          throw startError(err, 'SLACK_APP_TOKEN', config.apiUrl);
+          throw startError(err, 'SLACK_APP_TOKEN', where);
         }
       }
-      ready = true;
+      started = true;
+      if (receiver) report.connection('slack', true);
     },
-    async stop() {
-      ready = false;
-      if (!receiver) await app.stop();
+    async stop(deadline = Date.now() + DEFAULT_SHUTDOWN_TIMEOUT_MS) {
+      // No new events (HTTP answers 503, the socket closes: Slack re-delivers elsewhere), then the
+      // replies under way, until the deadline.
+      stopping = true;
+      started = false;
+      report.connection('slack', false);
+      if (!receiver) await settleBy(app.stop(), deadline);
+      await outbox.drain(deadline);
     },
+    notReady() {
+      if (!started) return stopping ? 'stopped' : 'starting';
+      if (socket && !connected) return 'Socket Mode connection down, reconnecting';
+      return undefined;
+    },
+    deliveries: () => outbox.stats,
   };
+}
+
+/** Attempts at a start-up call that times out or fails on the network before start-up gives up. */
+const STARTUP_ATTEMPTS = 3;
+
+class ResponseUrlError extends Error {
+  constructor(message: string, readonly status: number, readonly retryAfterS?: number) {
+    super(message);
+  }
+}
+
+/**
+ * POSTs a message to an interaction's `response_url` (Bolt's respond() has no timeout and hides
+ * Slack's answer). Slack answers 200 `{ok:false,error}` for some refusals, 404 once it has expired.
+ */
+async function respondTo(url: string, message: object, timeoutMs: number): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new ResponseUrlError(`HTTP ${res.status} ${text.slice(0, 100)}`.trim(), res.status, Number(res.headers.get('retry-after')) || undefined);
+  let refused: unknown;
+  try {
+    const parsed = JSON.parse(text) as { ok?: boolean; error?: unknown };
+    if (parsed?.ok === false) refused = parsed.error ?? 'ok: false';
+  } catch { /* Slack's plain "ok" */ }
+  if (refused !== undefined) throw new ResponseUrlError(String(refused), res.status);
+}
+
+const isTimeout = (err: unknown): boolean => (err as { name?: string } | undefined)?.name === 'TimeoutError';
+/** A Web API call (or fetch) that ended because its timeout ran out. */
+const isRequestTimeout = (err: unknown): boolean => isTimeout(err) || isTimeout((err as { original?: unknown } | undefined)?.original);
+
+/** Reads a failed Web API or response_url call for the outbox: retry or not, after how long, why. */
+function slackVerdict(err: unknown, timeoutMs: number): FailureVerdict {
+  if (err instanceof ResponseUrlError) {
+    const retry = err.status === 429 || err.status >= 500;
+    return { retry, retryAfterMs: err.retryAfterS && err.retryAfterS * 1000, reason: err.message };
+  }
+  if (isRequestTimeout(err)) return { retry: true, reason: `no answer within ${seconds(timeoutMs)}` };
+  const e = err as { code?: string; retryAfter?: number; statusCode?: number; original?: Error };
+  switch (e?.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return { retry: true, retryAfterMs: (e.retryAfter ?? 1) * 1000, reason: `rate limited (Retry-After ${e.retryAfter} s)` };
+    case webApi.ErrorCode.HTTPError:
+      return { retry: (e.statusCode ?? 0) >= 500, reason: `HTTP ${e.statusCode}` };
+    case webApi.ErrorCode.RequestError:
+      return { retry: true, reason: describe(err) };
+    case webApi.ErrorCode.PlatformError: {
+      const code = platformErrorCode(err) ?? 'ok: false';
+      return { retry: RETRYABLE_ERRORS.has(code), reason: code };
+    }
+    default:
+      return { retry: true, reason: describe(err) }; // a network error from fetch itself
+  }
 }
 
 /**
@@ -308,11 +514,15 @@ function fromSlackText(text: string): string {
 const AUTH_ERRORS = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type']);
 
 /** Turns a start-up failure into one line; a token Slack rejects is an operator error naming its variable. */
-function startError(err: unknown, variable: string, apiUrl?: string): Error {
+function startError(err: unknown, variable: string, where: string): Error {
+  if (err instanceof StartupError) return err;
   const code = platformErrorCode(err);
   if (code && AUTH_ERRORS.has(code)) return new ConfigError(`${variable} was rejected by Slack (${code})`);
-  return new Error(`Slack start-up failed (${apiUrl ?? 'https://slack.com/api/'}): ${describe(err)}`);
+  return new Error(`Slack start-up failed (${where}): ${describe(err)}`);
 }
+
+/** A start-up failure already worded as the one line to print. */
+class StartupError extends Error {}
 
 function platformErrorCode(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | undefined)?.data;
@@ -322,7 +532,11 @@ function platformErrorCode(err: unknown): string | undefined {
 function describe(err: unknown): string {
   const code = platformErrorCode(err);
   if (code) return code;
-  return err instanceof Error ? err.message : String(err);
+  // A request error wraps fetch's, whose cause has the system error (ECONNREFUSED, ENOTFOUND…).
+  const inner = (err as { original?: Error }).original ?? err;
+  const cause = (inner as { cause?: { code?: string; message?: string } }).cause;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return cause?.code || cause?.message ? `${message} (${cause.code ?? cause.message})` : message;
 }
 
 /** Bolt, the Web API client and the Socket Mode client all want setLevel/getLevel/setName; ours filters itself. */
@@ -331,7 +545,8 @@ function toBoltLogger(log: Logger): BoltLogger {
   return {
     debug: (...m: unknown[]) => log.debug('slack:', ...m),
     info: (...m: unknown[]) => log.info('slack:', ...m),
-    warn: (...m: unknown[]) => log.warn('slack:', ...m),
+    // The Web API client warns on every failed request; the adapter logs each failure once, with context.
+    warn: (...m: unknown[]) => (m[0] === 'http request failed' ? log.debug : log.warn)('slack:', ...m),
     error: (...m: unknown[]) => log.error('slack:', ...m),
     setLevel: (l: LogLevel) => { level = l; },
     getLevel: () => level,

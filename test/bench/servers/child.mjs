@@ -2,30 +2,24 @@
  * The child side of a benchmarked server. Each server runs in its own process so the load generator
  * (in the parent) and the server never share an event loop; this file speaks the little IPC protocol
  * the parent uses: `ready` once listening, then `memory` and `cpu` readings on request, `stop` to end.
+ *
+ * The servers are plain JavaScript, run by node with no loader, as production runs dist/: a
+ * TypeScript loader in the process would add its own memory and start-up to every figure.
+ * Messages (see FromChild / ToChild in ../processes.ts):
+ *   to the child:   {type: 'memory' | 'cpu' | 'stop'}
+ *   from the child: {type: 'ready', port} | {type: 'memory', usage} | {type: 'cpu', usage} | {type: 'failed', error}
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
-export type ToChild = { type: 'memory' } | { type: 'cpu' } | { type: 'stop' };
+const send = (msg) => process.send?.(msg);
 
-export type FromChild =
-  | { type: 'ready'; port: number }
-  | { type: 'memory'; usage: NodeJS.MemoryUsage }
-  | { type: 'cpu'; usage: NodeJS.CpuUsage }
-  | { type: 'failed'; error: string };
-
-export interface Started {
-  server: Server;
-  stop(): Promise<void>;
-}
-
-const send = (msg: FromChild) => process.send?.(msg);
-
-/** Starts the server, reports its port, and answers the parent until told to stop (or orphaned). */
-export async function serveChild(start: () => Promise<Started>): Promise<void> {
+/**
+ * Starts the server (`start()` resolves to `{server, stop}`), reports its port, and answers the
+ * parent until told to stop (or orphaned).
+ */
+export async function serveChild(start) {
   if (!process.send) throw new Error('run this through the bench (it needs an IPC channel)');
-  const gc = (globalThis as { gc?: () => void }).gc;
-  let started: Started;
+  const gc = globalThis.gc;
+  let started;
   try {
     started = await start();
   } catch (err) {
@@ -38,7 +32,7 @@ export async function serveChild(start: () => Promise<Started>): Promise<void> {
     await started.stop().catch(() => {});
     process.exit(0);
   };
-  process.on('message', (msg: ToChild) => {
+  process.on('message', (msg) => {
     if (msg.type === 'memory') {
       // Two full collections: the first can leave garbage that only finalizers release.
       gc?.();
@@ -52,5 +46,5 @@ export async function serveChild(start: () => Promise<Started>): Promise<void> {
   });
   // The parent died or closed the channel: never outlive it.
   process.on('disconnect', () => void quit());
-  send({ type: 'ready', port: (started.server.address() as AddressInfo).port });
+  send({ type: 'ready', port: started.server.address().port });
 }

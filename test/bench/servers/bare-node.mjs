@@ -5,7 +5,7 @@
  * argv: content-type, response body in base64.
  */
 import { createServer } from 'node:http';
-import { serveChild } from './child.js';
+import { serveChild } from './child.mjs';
 
 const [contentType, bodyBase64] = process.argv.slice(2);
 const body = Buffer.from(bodyBase64, 'base64');
@@ -18,6 +18,6 @@ await serveChild(async () => {
       res.writeHead(200, { 'content-type': contentType, 'content-length': body.length }).end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, stop: () => new Promise<void>((r) => server.close(() => r())) };
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, stop: () => new Promise((r) => server.close(() => r())) };
 });

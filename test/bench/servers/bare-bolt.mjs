@@ -6,8 +6,7 @@
  * argv: signing secret, and optionally a JSON body to ack with (default: an empty ack).
  */
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { Server } from 'node:http';
-import { serveChild } from './child.js';
+import { serveChild } from './child.mjs';
 
 const [secret, bodyJson] = process.argv.slice(2);
 const reply = bodyJson ? JSON.parse(bodyJson) : undefined;
@@ -25,6 +24,6 @@ await serveChild(async () => {
   app.command('/iiot', async ({ ack }) => {
     await ack(reply);
   });
-  const server = (await app.start({ port: 0, host: '127.0.0.1' })) as Server;
+  const server = await app.start({ port: 0, host: '127.0.0.1' });
   return { server, stop: () => app.stop().then(() => undefined) };
 });

@@ -1,27 +1,27 @@
 /**
  * The picture renderer in a fresh process (so the first picture is really cold: modules, fonts, map),
- * with --expose-gc for memory readings. Prints one JSON line of figures (ms, bytes) for pictures.ts.
+ * with --expose-gc for memory readings. Plain JavaScript on the compiled dist/, as production runs. Prints one JSON line of figures (ms, bytes) for pictures.ts.
  * argv[2]: "quick" for shorter runs.
  */
-import { report } from '../../../src/core/data.js';
-import { barsImage, mapImage } from '../../../src/core/pictures.js';
+import { report } from '../../../dist/core/data.js';
+import { barsImage, mapImage } from '../../../dist/core/pictures.js';
 
 const quick = process.argv[2] === 'quick';
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const gc = globalThis.gc ?? (() => undefined);
 const now = () => performance.now();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rss = () => { gc(); gc(); return process.memoryUsage().rss; };
 
 const rssBefore = rss();
 let t = now();
-const { Pictures } = await import('../../../src/pictures/index.js');
+const { Pictures } = await import('../../../dist/pictures/index.js');
 const cache = new Pictures();
 const first = await cache.png(mapImage('zh'), 'zh');
 const coldMs = now() - t;
 const rssAfterFirst = rss();
 
 // A picture already drawn: what every card after the first pays.
-const cached: number[] = [];
+const cached = [];
 for (let i = 0; i < 2000; i++) {
   t = now();
   await cache.png(mapImage('zh'), 'zh');
@@ -31,8 +31,8 @@ cached.sort((a, b) => a - b);
 
 // Drawn again from scratch (a fresh cache each time), warm modules: the cost of each new picture.
 const samples = quick ? 3 : 10;
-const time = async (draw: () => Promise<unknown>) => {
-  const out: number[] = [];
+const time = async (draw) => {
+  const out = [];
   for (let i = 0; i < samples; i++) {
     t = now();
     await draw();
@@ -48,7 +48,7 @@ const barsBytes = (await new Pictures().png(barsImage('zh'), 'zh')).bytes.length
 const ids = report.regions.map((r) => r.id);
 const pairs = ids.flatMap((a, i) => ids.slice(i + 1).map((b) => [a, b]));
 const total = quick ? 60 : 200;
-const readings: { after: number; rss: number }[] = [];
+const readings = [];
 const memCache = new Pictures();
 for (let i = 0; i < total; i++) {
   await memCache.png(mapImage(i % 2 ? 'en' : 'zh', pairs[i]), i % 2 ? 'en' : 'zh');

@@ -1,0 +1,304 @@
+/**
+ * Replies on their way out to a chat platform's API: one module for Slack and Feishu alike.
+ *
+ * Bounded on every side, so an API that slows down, rate-limits or stops answering costs log lines,
+ * never unbounded memory or sockets:
+ * - at most `maxPending` replies wait; beyond that new ones are shed;
+ * - at most `concurrency` calls are open at once;
+ * - a conversation sends one reply at a time, in order, so a rate limit (Retry-After) or a backoff
+ *   holds only that conversation while the others go on;
+ * - an attempt that fails is retried at most `maxAttempts` times in all, with doubling backoff or
+ *   the wait the API named, and never past the reply's deadline (`deadlineMs` after it was queued).
+ * Each call itself is bounded by the platform client's timeout. A reply that is finally given up is
+ * logged once, with its cause; the attempts in between are only debug.
+ *
+ * Shutdown: `drain(deadline)` lets the replies under way finish, and the adapters' handlers still
+ * running (`track`) queue theirs, until the deadline; what is left then is logged once each and dropped.
+ */
+import { seconds } from './deadline.js';
+import type { Logger } from './log.js';
+
+/** What a failed attempt means; each adapter reads its own platform's errors into this. */
+export interface FailureVerdict {
+  /** Worth another attempt: network error, timeout, 5xx, rate limit. */
+  retry: boolean;
+  /** The wait the API asked for (Slack `Retry-After`, Feishu `x-ogw-ratelimit-reset`). */
+  retryAfterMs?: number;
+  /** A short cause for the log: the API's error code, `HTTP 503`, `no answer within 10 s`. */
+  reason: string;
+}
+
+export interface OutboxLimits {
+  maxPending: number;
+  concurrency: number;
+  maxAttempts: number;
+  /** From queueing to giving up, waits and retries included. */
+  deadlineMs: number;
+  /** The first retry's backoff; it doubles with each attempt. */
+  retryDelayMs: number;
+}
+
+/** What an adapter takes from the app (and tests) for its deliveries. */
+export interface DeliveryOptions {
+  /** Longest wait for one API call (config.apiTimeoutMs). */
+  apiTimeoutMs?: number;
+  outbox?: Partial<OutboxLimits>;
+}
+
+/** What the outbox reports as it goes (the app's metrics). */
+export interface OutboxObserver {
+  /** One API attempt failed (`method` names the call); `retrying` when the reply will be tried again. */
+  attemptFailed(method: string, retrying: boolean): void;
+  /** The number of replies pending changed. */
+  pendingChanged(count: number): void;
+  /** A reply was given up after its attempts (`failed`) or refused because the backlog was full or closed (`shed`). */
+  dropped(why: 'failed' | 'shed'): void;
+}
+
+/** Counters since start: replies delivered, retried attempts, replies given up and shed. */
+export interface DeliveryStats {
+  pending: number;
+  delivered: number;
+  retries: number;
+  failed: number;
+  shed: number;
+}
+
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
+  maxPending: 1000,
+  concurrency: 16,
+  maxAttempts: 4,
+  deadlineMs: 60_000,
+  retryDelayMs: 1000,
+};
+
+interface Reply {
+  conversation: string;
+  what: string;
+  method: string;
+  attempt: () => Promise<unknown>;
+  attempts: number;
+  deadline: number;
+  lastReason?: string;
+  settle: (delivered: boolean) => void;
+}
+
+interface Conversation {
+  queue: Reply[];
+  busy: boolean;
+  /** No attempt before this time (a rate limit or a backoff). */
+  notBefore: number;
+}
+
+export class Outbox {
+  readonly limits: OutboxLimits;
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly inFlight = new Set<Reply>();
+  private waiting = 0;
+  private tracked = 0;
+  private wakeTimer?: ReturnType<typeof setTimeout>;
+  /** Set by drain(): no reply waits past it. */
+  private shutdownDeadline = Infinity;
+  private closed = false;
+  /** A run of shed replies is logged when it starts and when it ends, not once per reply. */
+  private shedRun = 0;
+  private lastFailure?: string;
+  private idleWaiters: (() => void)[] = [];
+  private readonly counts = { delivered: 0, retries: 0, failed: 0, shed: 0 };
+
+  constructor(
+    private readonly name: string,
+    private readonly logger: Logger,
+    private readonly classify: (err: unknown) => FailureVerdict,
+    limits: Partial<OutboxLimits> = {},
+    private readonly observer?: OutboxObserver,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.limits = { ...DEFAULT_OUTBOX_LIMITS, ...limits };
+  }
+
+  /** Replies queued, backing off or being sent. */
+  get pending(): number {
+    return this.waiting;
+  }
+
+  get stats(): DeliveryStats {
+    return { pending: this.waiting, ...this.counts };
+  }
+
+  /**
+   * Queues one reply to `conversation` (a channel, a chat, a user). `attempt` makes one API call and
+   * throws on failure; `method` names that call for metrics (default: `what`). Resolves true once
+   * delivered, false if shed or given up (already logged); never rejects.
+   */
+  send(conversation: string, what: string, attempt: () => Promise<unknown>, method = what): Promise<boolean> {
+    if (this.closed) {
+      this.shed();
+      this.logger.error(`${this.name}: ${what} dropped: the shutdown deadline has passed`);
+      return Promise.resolve(false);
+    }
+    if (this.waiting >= this.limits.maxPending) {
+      this.shed();
+      if (this.shedRun++ === 0) {
+        this.logger.error(`${this.name}: ${what} dropped, and further replies until the backlog clears: `
+          + `${this.waiting} replies already pending (the API is not keeping up${this.lastFailure ? `; last failure: ${this.lastFailure}` : ''})`);
+      }
+      return Promise.resolve(false);
+    }
+    return new Promise((settle) => {
+      let conv = this.conversations.get(conversation);
+      if (!conv) this.conversations.set(conversation, (conv = { queue: [], busy: false, notBefore: 0 }));
+      conv.queue.push({ conversation, what, method, attempt, attempts: 0, deadline: this.now() + this.limits.deadlineMs, settle });
+      this.waiting++;
+      this.observer?.pendingChanged(this.waiting);
+      this.pump();
+    });
+  }
+
+  /**
+   * Counts a handler's work until it settles, so that drain() also waits for replies not queued yet
+   * (a handler still reading the store or rendering when the signal came).
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.tracked++;
+    return work.finally(() => {
+      this.tracked--;
+      this.notifyIfIdle();
+    });
+  }
+
+  /** Resolves once nothing is tracked or pending. */
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Shutdown: lets pending replies (and tracked handlers) finish until `deadline` (epoch ms); a reply
+   * that would have to wait past it is given up at once. At the deadline every reply still pending
+   * is logged once and dropped. Resolves by the deadline.
+   */
+  async drain(deadline: number): Promise<void> {
+    this.shutdownDeadline = Math.min(this.shutdownDeadline, deadline);
+    this.pump(); // replies backing off past the deadline give up now
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - this.now())); });
+    await Promise.race([this.idle(), timeUp]);
+    clearTimeout(timer);
+    this.closed = true;
+    clearTimeout(this.wakeTimer);
+    for (const conv of this.conversations.values()) {
+      for (const reply of conv.queue.splice(0)) this.giveUp(reply, 'not sent by the shutdown deadline');
+    }
+    // Calls still open cannot be taken back: their replies are reported now, their results ignored.
+    for (const reply of this.inFlight) this.giveUp(reply, 'no answer from the API by the shutdown deadline');
+    this.inFlight.clear();
+  }
+
+  private isIdle(): boolean {
+    return this.waiting === 0 && this.tracked === 0;
+  }
+
+  private notifyIfIdle(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Starts every attempt that may start now, and sets a timer for the next one that must wait. */
+  private pump(): void {
+    if (this.closed) return;
+    const now = this.now();
+    let nextWake = Infinity;
+    for (const [key, conv] of this.conversations) {
+      if (conv.busy) continue;
+      const reply = conv.queue[0];
+      if (!reply) {
+        this.conversations.delete(key);
+        continue;
+      }
+      const start = Math.max(now, conv.notBefore);
+      const deadline = Math.min(reply.deadline, this.shutdownDeadline);
+      if (start >= deadline) {
+        conv.queue.shift();
+        this.giveUp(reply, reply.lastReason
+          ? `${reply.lastReason}; the next attempt would be past its ${reply.deadline <= this.shutdownDeadline ? 'deadline' : 'shutdown deadline'}`
+          : `not sent within ${seconds(this.limits.deadlineMs)}`);
+        continue;
+      }
+      if (start > now) {
+        nextWake = Math.min(nextWake, start);
+        continue;
+      }
+      if (this.inFlight.size >= this.limits.concurrency) continue;
+      conv.queue.shift();
+      conv.busy = true;
+      // Round robin: a conversation that just sent goes to the back of the line.
+      this.conversations.delete(key);
+      this.conversations.set(key, conv);
+      void this.run(conv, reply);
+    }
+    clearTimeout(this.wakeTimer);
+    if (nextWake < Infinity) {
+      this.wakeTimer = setTimeout(() => this.pump(), nextWake - now);
+      // A backoff alone must not keep the process alive; drain() decides how long to wait.
+      this.wakeTimer.unref?.();
+    }
+  }
+
+  private async run(conv: Conversation, reply: Reply): Promise<void> {
+    this.inFlight.add(reply);
+    reply.attempts++;
+    let verdict: FailureVerdict | undefined;
+    try {
+      await reply.attempt();
+    } catch (err) {
+      verdict = this.classify(err);
+      this.observer?.attemptFailed(reply.method, !this.closed && verdict.retry && reply.attempts < this.limits.maxAttempts);
+    }
+    this.inFlight.delete(reply);
+    conv.busy = false;
+    if (this.closed) {
+      // drain() has already reported this reply; a late result changes nothing.
+    } else if (!verdict) {
+      this.finish(reply, true);
+    } else if (!verdict.retry || reply.attempts >= this.limits.maxAttempts) {
+      this.giveUp(reply, `${verdict.reason}${reply.attempts > 1 ? ` (after ${reply.attempts} attempts)` : ''}`);
+    } else {
+      const wait = verdict.retryAfterMs ?? this.limits.retryDelayMs * 2 ** (reply.attempts - 1);
+      this.counts.retries++;
+      this.logger.debug(`${this.name}: ${reply.what} attempt ${reply.attempts} failed (${verdict.reason}); next in ${seconds(wait)}`);
+      reply.lastReason = verdict.reason;
+      this.lastFailure = verdict.reason;
+      conv.notBefore = this.now() + wait;
+      conv.queue.unshift(reply);
+      if (!this.conversations.has(reply.conversation)) this.conversations.set(reply.conversation, conv);
+    }
+    this.pump();
+  }
+
+  private shed(): void {
+    this.counts.shed++;
+    this.observer?.dropped('shed');
+  }
+
+  private giveUp(reply: Reply, reason: string): void {
+    this.lastFailure = reason;
+    this.counts.failed++;
+    this.observer?.dropped('failed');
+    this.logger.error(`${this.name}: ${reply.what} failed: ${reason}`);
+    this.finish(reply, false);
+  }
+
+  private finish(reply: Reply, delivered: boolean): void {
+    this.waiting--;
+    this.observer?.pendingChanged(this.waiting);
+    if (delivered) this.counts.delivered++;
+    reply.settle(delivered);
+    // The run of shed replies ends once the backlog is down to half, so a backlog hovering at its
+    // bound is one log line, not one per reply that squeezes in.
+    if (this.shedRun > 0 && this.waiting <= this.limits.maxPending / 2) {
+      this.logger.warn(`${this.name}: backlog down to ${this.waiting}; ${this.shedRun} replies were dropped while it was full`);
+      this.shedRun = 0;
+    }
+    this.notifyIfIdle();
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Two replicas of the bot behind a load balancer, sharing one real redis-server: each has its own HTTP
+ * port and its own Redis connection, with the same Slack (HTTP mode) and Feishu (webhook) credentials.
+ * A delivery that reaches both (a platform retry landing on the other replica, or one message under two
+ * event ids) must be answered exactly once; a bot whose Redis is down still answers.
+ */
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../src/app.js';
+import type { Config } from '../src/infra/config.js';
+import type { FeishuAdapter } from '../src/platforms/feishu/adapter.js';
+import { FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
+import { deliver, messageEvent, newEventId, newMessageId } from './fakes/feishu-crypto.js';
+import { eventEnvelope, SlackSender } from './fakes/signing.js';
+import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
+import { capturingLogger, type LogLine } from './support/logs.js';
+import { freePort, RedisServer } from './support/redis.js';
+
+const SLACK_SECRET = 'replica-signing-secret-0123456789';
+// Unique per test file: node-sdk caches tokens per appId.
+const APP_ID = 'cli_a1b2c3d4e5f6000d';
+const ENCRYPT_KEY = 'replica-encrypt-key';
+const TOKEN = 'replica-verification-token';
+
+let redis: RedisServer;
+let slackApi: FakeSlack;
+let feishuApi: FakeFeishu;
+const replicas: Replica[] = [];
+const logs: LogLine[] = [];
+
+interface Replica {
+  bot: RunningBot;
+  slack: SlackSender;
+  feishu: (envelope: unknown) => Promise<{ status: number }>;
+  idle(): Promise<void>;
+}
+
+const configFor = (redisUrl: string): Config => ({
+  port: 0,
+  logLevel: 'error',
+  slack: { mode: 'http', botToken: 'xoxb-replica', signingSecret: SLACK_SECRET, apiUrl: slackApi.apiUrl },
+  feishu: { mode: 'webhook', appId: APP_ID, appSecret: 'replica-app-secret', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: feishuApi.origin },
+  redis: { url: redisUrl, keyPrefix: 'replicas-test:' },
+});
+
+async function startReplica(redisUrl: string): Promise<Replica> {
+  const bot = await startBot(configFor(redisUrl), { host: '127.0.0.1', logger: capturingLogger(logs) });
+  const origin = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
+  const feishu = bot.adapters.find((a) => a.name === 'feishu') as FeishuAdapter;
+  return {
+    bot,
+    slack: new SlackSender(`${origin}/slack/events`, SLACK_SECRET),
+    feishu: (envelope) => deliver(`${origin}/feishu/events`, envelope, { encryptKey: ENCRYPT_KEY }),
+    idle: () => feishu.idle(),
+  };
+}
+
+beforeAll(async () => {
+  [redis, slackApi, feishuApi] = await Promise.all([RedisServer.start(), FakeSlack.start(), FakeFeishu.start()]);
+  replicas.push(await startReplica(redis.url), await startReplica(redis.url));
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.allSettled(replicas.map((r) => r.bot.stop()));
+  await Promise.allSettled([slackApi?.close(), feishuApi?.close(), redis?.close()]);
+});
+
+beforeEach(() => {
+  logs.length = 0;
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let seq = 0;
+const nextTs = () => `1700100${String(++seq).padStart(3, '0')}.000100`;
+
+const mention = (ts: string, text = '湖北') =>
+  ({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> ${text}`, ts, channel: 'C0GENERAL', event_ts: ts });
+const groupMessage = (spec: { messageId?: string; eventId?: string } = {}) =>
+  messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'group', text: '@_user_1 湖北', mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }], ...spec });
+
+/** Slack replies (chat.postMessage) after both replicas had time to act on what they were sent. */
+async function slackRepliesAfter(before: number, atLeast: number): Promise<number> {
+  await slackApi.waitFor(() => slackApi.callsTo('chat.postMessage')[before + atLeast - 1], `${atLeast} replies`, 15_000);
+  await sleep(500); // room for a second, wrong reply to show up
+  return slackApi.callsTo('chat.postMessage').length - before;
+}
+
+async function waitUntil(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function feishuRepliesAfter(before: number): Promise<number> {
+  await Promise.all(replicas.map((r) => r.idle()));
+  return feishuApi.callsTo(/\/reply$/).length - before;
+}
+
+describe('two replicas on one Redis', () => {
+  it('each verified its credentials and holds its own Redis connection', () => {
+    expect(slackApi.callsTo('auth.test')).toHaveLength(2);
+    expect(replicas.map((r) => r.bot.store.ready?.())).toEqual([true, true]);
+  });
+
+  describe('Slack (HTTP mode)', () => {
+    it('answers the same event delivered to both replicas once', async () => {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      const envelope = eventEnvelope(mention(nextTs()));
+      const [a, b] = await Promise.all(replicas.map((r) => r.slack.event(envelope)));
+      expect([a!.status, b!.status]).toEqual([200, 200]);
+      expect(await slackRepliesAfter(before, 1)).toBe(1);
+    });
+
+    it('answers a retry that lands on the other replica once', async () => {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      const envelope = eventEnvelope(mention(nextTs()));
+      await replicas[0]!.slack.event(envelope);
+      await slackApi.waitFor(() => slackApi.callsTo('chat.postMessage')[before], 'the first reply', 15_000);
+      await replicas[1]!.slack.event(envelope, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+      expect(await slackRepliesAfter(before, 1)).toBe(1);
+    });
+
+    it('answers one message that reaches the replicas under two event ids once', async () => {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      const ts = nextTs();
+      await Promise.all([replicas[0]!.slack.event(eventEnvelope(mention(ts))), replicas[1]!.slack.event(eventEnvelope(mention(ts)))]);
+      expect(await slackRepliesAfter(before, 1)).toBe(1);
+    });
+
+    it('still answers two different messages, one at each replica', async () => {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      await Promise.all(replicas.map((r) => r.slack.event(eventEnvelope(mention(nextTs())))));
+      expect(await slackRepliesAfter(before, 2)).toBe(2);
+    });
+  });
+
+  describe('Feishu (webhook, encrypted and signed)', () => {
+    it('answers the same event delivered to both replicas once', async () => {
+      const before = feishuApi.callsTo(/\/reply$/).length;
+      const event = groupMessage();
+      const acks = await Promise.all(replicas.map((r) => r.feishu(event)));
+      expect(acks.map((a) => a.status)).toEqual([200, 200]);
+      expect(await feishuRepliesAfter(before)).toBe(1);
+    });
+
+    it('answers one message re-pushed under a new event_id to the other replica once', async () => {
+      const before = feishuApi.callsTo(/\/reply$/).length;
+      const messageId = newMessageId();
+      await Promise.all([
+        replicas[0]!.feishu(groupMessage({ messageId, eventId: newEventId() })),
+        replicas[1]!.feishu(groupMessage({ messageId, eventId: newEventId() })),
+      ]);
+      expect(await feishuRepliesAfter(before)).toBe(1);
+    });
+
+    it('still answers two different messages, one at each replica', async () => {
+      const before = feishuApi.callsTo(/\/reply$/).length;
+      await Promise.all(replicas.map((r) => r.feishu(groupMessage())));
+      expect(await feishuRepliesAfter(before)).toBe(2);
+    });
+  });
+});
+
+describe('replicas whose Redis goes away mid-run', () => {
+  it('keep answering, warn once each, and answer a shared delivery once again when Redis is back', async () => {
+    await redis.stop();
+    const slackBefore = slackApi.callsTo('chat.postMessage').length;
+    const feishuBefore = feishuApi.callsTo(/\/reply$/).length;
+    for (const r of replicas) {
+      for (let i = 0; i < 3; i++) await r.slack.event(eventEnvelope(mention(nextTs())));
+      for (let i = 0; i < 3; i++) await r.feishu(groupMessage());
+    }
+    expect(await slackRepliesAfter(slackBefore, 6)).toBe(6);
+    expect(await feishuRepliesAfter(feishuBefore)).toBe(6);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => l.text))
+      .toEqual([expect.stringMatching(/^redis: unreachable/), expect.stringMatching(/^redis: unreachable/)]);
+
+    await redis.resume();
+    await waitUntil(() => replicas.every((r) => r.bot.store.ready?.()), 'both replicas to reconnect');
+    const again = feishuApi.callsTo(/\/reply$/).length;
+    const event = groupMessage();
+    await Promise.all(replicas.map((r) => r.feishu(event)));
+    expect(await feishuRepliesAfter(again)).toBe(1);
+  }, 30_000);
+});
+
+describe('a replica whose Redis is down', () => {
+  it('starts, answers, warns once, and deduplicates again through Redis once it is back', async () => {
+    const port = await freePort();
+    const replica = await startReplica(`redis://127.0.0.1:${port}`);
+    let late: RedisServer | undefined;
+    try {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      for (let i = 0; i < 3; i++) await replica.slack.event(eventEnvelope(mention(nextTs())));
+      expect(await slackRepliesAfter(before, 3)).toBe(3);
+      const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.text);
+      expect(warnings).toEqual([expect.stringMatching(/^redis: unreachable/)]);
+
+      late = await RedisServer.start(port);
+      await waitUntil(() => replica.bot.store.ready?.() === true, 'the replica to connect');
+      // Now it shares Redis with a second replica on the same server.
+      const other = await startReplica(late.url);
+      try {
+        const again = slackApi.callsTo('chat.postMessage').length;
+        const envelope = eventEnvelope(mention(nextTs()));
+        await Promise.all([replica.slack.event(envelope), other.slack.event(envelope)]);
+        expect(await slackRepliesAfter(again, 1)).toBe(1);
+      } finally {
+        await other.bot.stop();
+      }
+    } finally {
+      await replica.bot.stop();
+      await late?.close();
+    }
+  }, 30_000);
+});

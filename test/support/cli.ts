@@ -1,0 +1,14 @@
+/**
+ * How tests run the `iiot` command: from the TypeScript sources (src/cli.ts through tsx), so they test
+ * the code as it is, never a dist/ left from an earlier build. The compiled command (src/bin/iiot.js
+ * → dist/) is checked once, after a real build, in test/build.test.ts.
+ */
+import { fileURLToPath } from 'node:url';
+
+const REGISTER = fileURLToPath(new URL('./tsx-register.mjs', import.meta.url));
+
+/** `iiot …` from the sources: node's argv for spawn(process.execPath, …). */
+export const SOURCE_CLI = ['--import', REGISTER, fileURLToPath(new URL('../../src/cli.ts', import.meta.url))];
+
+/** `iiot …` as installed: the bin, which runs dist/. */
+export const BUILT_CLI = [fileURLToPath(new URL('../../src/bin/iiot.js', import.meta.url))];
