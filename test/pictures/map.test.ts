@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { report, tierOf } from '../../src/core/data.js';
+import { handle } from '../../src/core/handle.js';
 import { barsImage, legend, mapImage, NOT_COVERED_COLOR, TIER_COLORS } from '../../src/core/pictures.js';
 import type { Lang } from '../../src/core/types.js';
 import { chinaMap, drawSvg } from '../../src/pictures/draw.js';
@@ -86,6 +87,17 @@ describe('highlights', () => {
     expect(colorShare(png, image, 'en', hunan, TIER_COLORS.rising)).toBeGreaterThan(0.5);
     expect(colorShare(png, image, 'en', yunnan, fade(TIER_COLORS['catching-up']))).toBeGreaterThan(0.5);
     expect(colorShare(png, image, 'en', yunnan, TIER_COLORS['catching-up'])).toBe(0);
+  }, SLOW);
+
+  it('a grouping\'s card (长三角): its members in their tiers\' colours, everything else faded', async () => {
+    const answer = handle({ text: '长三角怎么样', platform: 'cli' });
+    const image = answer.card.image!;
+    const png = decodePng((await pictures.png(image, 'zh')).bytes);
+    expect(drawSvg(image, 'zh')).toContain('长三角');
+    for (const r of report.regions) {
+      const tier = TIER_COLORS[tierOf.get(r.id)!.id];
+      expect(fillColor(png, image, 'zh', r.adcode), r.id).toBe(answer.regionIds.includes(r.id) ? tier : fade(tier));
+    }
   }, SLOW);
 });
 
