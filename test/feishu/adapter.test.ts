@@ -174,6 +174,23 @@ describe('card pictures', () => {
     // Given up by the outbox after its attempts: one line, at error, naming the upload.
     expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('failed'))).toMatchObject([{ level: 'error' }]);
   });
+
+  it('at shutdown, a picture still uploading is dropped at the deadline and logged once; the card went out', async () => {
+    const stopping = createFeishuAdapter(config, { handle: recordingHandle, overview, store: new MemoryStore(), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+    const stoppingServer = await startHttpServer(stopping.routes, 0, '127.0.0.1');
+    try {
+      await stopping.start();
+      fake.hang(/\/im\/v1\/images$/); // Feishu takes the upload and does not answer
+      await deliver(`http://127.0.0.1:${(stoppingServer.address() as AddressInfo).port}/feishu/events`, p2p('地图'), { encryptKey: ENCRYPT_KEY });
+      await fake.waitFor(() => fake.callsTo(/\/im\/v1\/images$/).length > 0, 20_000);
+      expect(fake.delivered).toHaveLength(1);
+      await stopping.stop(Date.now() + 300);
+      expect(fake.patched).toHaveLength(0);
+      expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('shutdown deadline'))).toMatchObject([{ level: 'error' }]);
+    } finally {
+      await new Promise((r) => stoppingServer.close(r));
+    }
+  }, 30_000);
 });
 
 describe('resilience', () => {

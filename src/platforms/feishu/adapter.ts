@@ -305,7 +305,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
       const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
       rec.done('answered');
-      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId));
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId))
+        .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {
       logger.error({ req: rec.id }, 'feishu: card action failed:', describe(err));

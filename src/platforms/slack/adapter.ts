@@ -368,7 +368,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     // After the ack, tracked so shutdown waits for it like for a listener.
     void outbox.track(slashPicture(answer, {
       team: form.get('team_id') ?? undefined, channel: form.get('channel_id') ?? undefined, responseUrl: form.get('response_url') ?? undefined,
-    }));
+    })).catch((err: unknown) => log.error({ req: ev.id }, 'slack: picture follow-up failed:', describe(err)));
   };
 
   let started = false;
