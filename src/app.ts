@@ -11,6 +11,10 @@ import { guardProcess } from './infra/process-guard.js';
 import { createReporter, type Reporter } from './infra/report.js';
 import { openStore, type Store } from './infra/store.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
+import { Pictures } from './pictures/index.js';
+
+/** One picture cache per process, whichever platforms draw from it. */
+const sharedPictures = new Pictures();
 
 export interface RunningBot {
   adapters: PlatformAdapter[];
@@ -45,7 +49,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const metrics = createMetrics({ processMetrics: true });
   const report = createReporter(logger, metrics);
   const store = options.store ?? (await openStore(config.redis, logger));
-  const deps: AdapterDeps = { handle, overview, store, logger, report };
+  const pictures = config.pictures === false ? undefined : sharedPictures;
+  const deps: AdapterDeps = { handle, overview, store, logger, report, pictures };
   const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
@@ -81,6 +86,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // The port stays open while the adapters finish what they took: their routes answer 503 (the
     // platform re-delivers elsewhere) and /readyz says stopping. Then its connections are closed.
     await Promise.allSettled(adapters.map((a) => a.stop(deadline)));
+    // The picture patches were drained (or dropped) with the replies: the rasteriser's thread can go.
+    await settleBy(pictures?.close() ?? Promise.resolve(), deadline);
     await connections?.close(deadline);
     // Only a store this bot opened is closed (a test's or a caller's may be shared); Redis has close().
     if (!options.store) await settleBy(store.close?.() ?? Promise.resolve(), deadline);

@@ -1,34 +1,56 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { handle } from './core/handle.js';
-import type { Lang } from './core/types.js';
-import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, loadConfig } from './infra/config.js';
+import type { Answer, Lang } from './core/types.js';
+import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, loadConfig, picturesEnabled } from './infra/config.js';
 import { renderText } from './render/text.js';
 
 const USAGE = `Usage:
-  iiot ask [--lang zh|en] [--format text|json] <question…>   answer one question
+  iiot ask [--lang zh|en] [--format text|json|png] <question…>   answer one question (png: its picture, to stdout)
   iiot start                                               connect Slack/Feishu from the environment, or open the console chat
   iiot chat                                                console chat
   iiot feishu sync-commands                                make the Feishu app's slash commands match the registry`;
 
 class UsageError extends Error {}
 
-function ask(args: string[]): void {
+/** `--format png` for an answer without a picture: a distinct exit code scripts can test for. */
+const NO_PICTURE_EXIT = 3;
+
+async function ask(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { lang: { type: 'string' }, format: { type: 'string', default: 'text' } },
   });
   if (values.lang !== undefined && values.lang !== 'zh' && values.lang !== 'en') throw new UsageError('--lang takes zh or en');
-  if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format takes text or json');
+  if (values.format !== 'text' && values.format !== 'json' && values.format !== 'png') throw new UsageError('--format takes text, json or png');
   if (positionals.length === 0) throw new UsageError('ask needs a question, e.g. iiot ask 湖北');
   const answer = handle({ text: positionals.join(' '), platform: 'cli', lang: values.lang as Lang | undefined });
+  if (values.format === 'png') return writePicture(answer);
   process.stdout.write(values.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : `${renderText(answer.card)}\n`);
+}
+
+async function writePicture(answer: Answer): Promise<void> {
+  if (!answer.card.image) {
+    process.stderr.write(`iiot: this answer has no picture (${answer.intent}: ${answer.card.title})\n`);
+    process.exitCode = NO_PICTURE_EXIT;
+    return;
+  }
+  const { Pictures } = await import('./pictures/index.js');
+  const pictures = new Pictures();
+  try {
+    const png = await pictures.png(answer.card.image, answer.lang);
+    await new Promise<void>((resolve, reject) => process.stdout.write(png.bytes, (err) => (err ? reject(err) : resolve())));
+  } finally {
+    await pictures.close();
+  }
 }
 
 async function consoleChat(): Promise<void> {
   const { runConsoleChat } = await import('./platforms/console/chat.js');
-  return runConsoleChat(handle);
+  // Only the cache's class: the renderer itself loads with the first picture.
+  const pictures = picturesEnabled() ? new (await import('./pictures/index.js')).Pictures() : undefined;
+  return runConsoleChat(handle, process.stdin, process.stdout, pictures);
 }
 
 /** Variables already in the environment win over .env. */

@@ -1,25 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { decodePng } from './support/png.js';
 import { SOURCE_CLI } from './support/cli.js';
 
 // Tests here spawn Node processes, several per test; on a loaded machine each can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
 
 // A clean environment and an empty working directory: no credentials, no .env of the developer's.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_/.test(k)));
+// Text cards unless a test asks for pictures (they take a moment to draw).
+const cleanEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_|^PICTURES$/.test(k))), PICTURES: 'off' };
+const withPictures = { PICTURES: 'on' };
 
-function iiot(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}) {
+function iiot(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string; binary?: boolean } = {}) {
   const r = spawnSync(process.execPath, [...SOURCE_CLI, ...args], {
     input: options.input ?? '',
     env: { ...cleanEnv, ...options.env },
     cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'iiot-cli-')),
-    encoding: 'utf8',
-    timeout: 20_000,
+    encoding: options.binary ? 'buffer' : 'utf8',
+    timeout: 60_000,
   });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { code: r.status, stdout: r.stdout as string, stderr: String(r.stderr), bytes: r.stdout as unknown as Buffer };
 }
 
 describe('iiot ask', () => {
@@ -48,6 +51,21 @@ describe('iiot ask', () => {
     expect(r.stdout).toContain("Sorry, I didn't get that");
   });
 
+  it('writes the answer\'s picture as PNG to stdout with --format png', () => {
+    const r = iiot(['ask', '--format', 'png', '--lang', 'en', 'map'], { binary: true, env: withPictures });
+    expect(r.code).toBe(0);
+    const png = decodePng(r.bytes);
+    expect([png.width, png.height]).toEqual([1800, 1520]);
+    expect(r.stderr).toBe('');
+  }, 60_000);
+
+  it('exits 3 with one line when the answer has no picture', () => {
+    const r = iiot(['ask', '--format', 'png', 'headline figures'], { binary: true, env: withPictures });
+    expect(r.code).toBe(3);
+    expect(r.bytes.length).toBe(0);
+    expect(r.stderr).toMatch(/^iiot: this answer has no picture \(metrics: Headline figures\)\n$/);
+  }, 60_000);
+
   it('rejects usage errors with a message and a non-zero exit', () => {
     for (const args of [['ask'], ['ask', '--lang', 'fr', 'x'], ['ask', '--format', 'xml', 'x'], ['frobnicate']]) {
       const r = iiot(args);
@@ -66,6 +84,20 @@ describe('npm start without credentials: console chat', () => {
     expect(r.stdout).toContain('Shaanxi 陕西 · Tier: Rapid Rise');
   });
 
+  it('writes each card\'s picture to a PNG file and prints its path after the card', () => {
+    const r = iiot(['chat'], { input: '湖北\n', env: withPictures });
+    const path = /^图片: (.+\.png)$/m.exec(r.stdout)?.[1];
+    expect(path).toBeDefined();
+    expect(r.stdout.indexOf('湖北 · 示范引领梯队')).toBeLessThan(r.stdout.indexOf('图片:'));
+    expect(decodePng(readFileSync(path!)).width).toBe(1800);
+  }, 60_000);
+
+  it('leaves pictures out with PICTURES=off', () => {
+    const r = iiot(['chat'], { input: '湖北\n', env: { PICTURES: 'off' } });
+    expect(r.stdout).toContain('湖北 · 示范引领梯队');
+    expect(r.stdout).not.toContain('图片');
+  }, 60_000);
+
   it('follows a numbered button of the previous card', () => {
     const r = iiot(['chat'], { input: 'shanxi\n2\n' });
     expect(r.stdout).toContain('[1] 山西 Shanxi  [2] 陕西 Shaanxi');
@@ -83,6 +115,7 @@ describe('bad configuration', () => {
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718' }, /^iiot: FEISHU_APP_SECRET is missing: /],
     [{ FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-secret', FEISHU_MODE: 'webhook' }, /^iiot: FEISHU_ENCRYPT_KEY is missing: /],
     [{ PORT: 'eighty' }, /^iiot: PORT is not valid: /],
+    [{ PICTURES: 'maybe' }, /^iiot: PICTURES is not valid: /],
     [{ SHUTDOWN_TIMEOUT_MS: '10s' }, /^iiot: SHUTDOWN_TIMEOUT_MS is not valid: milliseconds/],
     [{ API_TIMEOUT_MS: '0' }, /^iiot: API_TIMEOUT_MS is not valid: milliseconds/],
   ];

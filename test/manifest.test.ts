@@ -10,6 +10,7 @@ import { COMMANDS, SLASH_COMMAND } from '../src/core/commands.js';
 
 const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8'));
 const adapterSource = readFileSync(new URL('../src/platforms/slack/adapter.ts', import.meta.url), 'utf8');
+const picturesSource = readFileSync(new URL('../src/platforms/slack/pictures.ts', import.meta.url), 'utf8');
 
 /** The scope each subscribed event needs (app_home_opened needs none). */
 const EVENT_SCOPES: Record<string, string | undefined> = {
@@ -63,12 +64,15 @@ describe('manifest.yml', () => {
     const handled = [...adapterSource.matchAll(/app\.event\('([^']+)'/g)].map((m) => (m[1] === 'message' ? 'message.im' : m[1]));
     expect(handled.sort()).toEqual([...events].sort());
     expect(adapterSource).toContain('app.command(SLASH_COMMAND.command');
+    // files:write is there because the adapter uploads pictures.
+    expect(picturesSource).toContain('filesUploadV2');
 
     const scopes: string[] = manifest.oauth_config.scopes.bot;
     const needed = new Set([
       'commands', // the slash command
       'chat:write', // replies and chat.update
       'users:read', // users.info locale for App Home
+      'files:write', // picture uploads (filesUploadV2)
       ...events.map((e) => EVENT_SCOPES[e]).filter((s): s is string => !!s),
     ]);
     expect([...scopes].sort()).toEqual([...needed].sort());

@@ -5,7 +5,7 @@ import type { Intent, Lang } from './types.js';
  * the Slack manifest's `/iiot` usage hint and the Feishu bot menu, so they never drift apart.
  */
 export interface CommandSpec {
-  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'group' | 'about'>;
+  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'group' | 'map' | 'about'>;
   /** Words that select this command, matched after normalisation (lower case, simplified Chinese). */
   keywords: { zh: string[]; en: string[] };
   args: Record<Lang, string>;
@@ -63,6 +63,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: { zh: ['长三角怎么样', '京津冀和湖北对比'], en: ['Yangtze River Delta', 'the Northeast'] },
   },
   {
+    name: 'map',
+    keywords: { zh: ['地图', '分布图', '梯队分布图', '梯队图', '示意图'], en: ['map', 'ditu', 'fenbutu'] },
+    args: { zh: '', en: '' },
+    summary: { zh: '四大梯队分布图（31个地区按梯队着色）', en: 'A map of the 31 regions coloured by tier' },
+    examples: { zh: ['地图', '梯队分布图'], en: ['map', 'tier map'] },
+  },
+  {
     name: 'about',
     keywords: { zh: ['来源', '出处', '关于', '报告'], en: ['about', 'source', 'report'] },
     args: { zh: '', en: '' },
@@ -92,7 +99,7 @@ export const SLASH_COMMAND = {
   summary: SLASH_SUMMARY,
   /** Slack has one description for everyone: both languages. */
   description: `${SLASH_SUMMARY.en} / ${SLASH_SUMMARY.zh}`,
-  usageHint: '[region | tier | path | metrics | compare A B | group | help]  e.g. 湖北, tiers, 长三角, compare beijing shanghai',
+  usageHint: '[region | tier | path | metrics | compare A B | group | map | help]  e.g. 湖北, tiers, 长三角, compare beijing shanghai',
 } as const;
 
 /** Feishu bot menu items (event type): the key Feishu sends back, and the command it runs. */

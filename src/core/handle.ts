@@ -5,6 +5,7 @@ import {
 } from './cards.js';
 import { MESSAGES } from './i18n.js';
 import { parse, type Query } from './parse.js';
+import { mapAnswer, withPicture } from './pictures.js';
 import type { Answer, Inbound, Lang } from './types.js';
 
 /**
@@ -13,7 +14,7 @@ import type { Answer, Inbound, Lang } from './types.js';
  */
 export function handle(inbound: Inbound): Answer {
   const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
-  return answerFor(query);
+  return withPicture(answerFor(query));
 }
 
 /** Picks the intent: the most specific thing the question names wins. */
@@ -34,6 +35,8 @@ function answerFor(q: Query): Answer {
   if (q.tiers.length > 0) return tierAnswer(q.tiers, lang);
   if (q.paths.length > 0) return pathAnswer(q.paths, lang);
   if (q.metrics.length > 0) return metricsAnswer(q.metrics, lang);
+  // Before `tier`: `tier map`, 梯队分布图 ask for the map.
+  if (keywords.has('map') || q.command === 'map') return mapAnswer(lang);
   if (keywords.has('tier') || q.command === 'tier') return tierAnswer([], lang);
   if (keywords.has('path') || q.command === 'path') return pathAnswer([], lang);
   if (keywords.has('metrics') || q.command === 'metrics') return metricsAnswer([], lang);

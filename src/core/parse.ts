@@ -295,7 +295,9 @@ function asTyped(text: string, word: string): string {
 }
 
 function isId(word: string): boolean {
-  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || groupingById.has(word) || lexicon.latin.has(word.replace(/-/g, ' ')));
+  // Only things a button names: `tier map` is two keywords, not a tier id.
+  const entity = lexicon.latin.get(word.replace(/-/g, ' '));
+  return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || groupingById.has(word) || (entity !== undefined && entity.kind !== 'keyword'));
 }
 
 function addId(query: Query, id: string): void {

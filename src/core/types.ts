@@ -30,6 +30,7 @@ export type Intent =
   | 'compare'
   | 'group'
   | 'about'
+  | 'map'
   | 'not-covered'
   | 'ambiguous'
   | 'unknown';
@@ -60,9 +61,31 @@ export interface CardAction {
   style?: 'primary' | 'default';
 }
 
+/**
+ * Which picture an answer carries, as data: the core names it, src/pictures draws it (lazily, cached
+ * per picture and language), and adapters upload the bytes. No text here: that is in CardImage.
+ */
+export type Picture =
+  /** China's 31 regions coloured by tier; with `highlight`, those regions stand out and the rest fade. */
+  | { kind: 'map'; highlight?: string[] }
+  /** Members per tier, one bar each. */
+  | { kind: 'tier-bars' };
+
+/** One legend row: a tier (with its member count) or "not covered"; colour as `#rrggbb`. */
+export interface LegendEntry {
+  label: string;
+  tierId?: string;
+  color: string;
+}
+
+/** A card's picture. The card's text says everything the picture shows, so the picture is optional. */
 export interface CardImage {
-  url: string;
+  picture: Picture;
+  /** Drawn at the top of the picture. */
+  title: string;
+  /** What the picture shows, for screen readers and clients that do not show images. */
   alt: string;
+  legend: LegendEntry[];
 }
 
 export interface Card {

@@ -36,6 +36,8 @@ export interface Config {
   /** Shared state across replicas; absent means the in-memory store. */
   redis?: RedisConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Cards carry pictures (the tier map, charts) unless false: then text cards only, nothing uploaded. */
+  pictures?: boolean;
   /** Longest wait for any one call to Slack's or Feishu's API (start-up calls and replies alike). */
   apiTimeoutMs?: number;
   /** SIGTERM/SIGINT: how long replies under way may take to finish before the process exits. */
@@ -113,7 +115,12 @@ export function loadConfig(env: Env = process.env): Config {
   const ms = z.coerce.number().int().min(100).max(600_000);
   const apiTimeoutMs = check('API_TIMEOUT_MS', ms, env.API_TIMEOUT_MS || String(DEFAULT_API_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
   const shutdownTimeoutMs = check('SHUTDOWN_TIMEOUT_MS', ms, env.SHUTDOWN_TIMEOUT_MS || String(DEFAULT_SHUTDOWN_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
-  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
+  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, pictures: picturesEnabled(env), slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
+}
+
+/** PICTURES=off: text cards only (no drawing, no uploads, no files:write needed). */
+export function picturesEnabled(env: Env = process.env): boolean {
+  return check('PICTURES', z.enum(['on', 'off']), env.PICTURES || 'on', 'use "on" (default) or "off"') === 'on';
 }
 
 /** Every configured secret, so the logger can mask it wherever it appears. */

@@ -2,6 +2,7 @@ import type { Answer, Inbound, Lang } from '../core/types.js';
 import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
+import type { Pictures } from '../pictures/index.js';
 import { Outbox, type DeliveryOptions, type DeliveryStats, type FailureVerdict } from '../infra/outbox.js';
 import { createReporter, type Platform, type Reporter } from '../infra/report.js';
 
@@ -13,6 +14,8 @@ export interface AdapterDeps {
   /** Shared state: delivery dedup and caches (memory, or Redis across replicas). */
   store: Store;
   logger: Logger;
+  /** Draws cards' pictures (lazily, cached); without it cards go out without pictures. */
+  pictures?: Pictures;
   /** Where events, outcomes and API errors are reported (the log line per event, metrics). */
   report?: Reporter;
 }

@@ -7,7 +7,9 @@
  * characters they are and never mention anyone or restyle the card. `plain_text` fields are not
  * parsed by Feishu and take the text as is.
  */
-import type { Card, CardAction, CardField, CardSection, Lang, Tone } from '../core/types.js';
+import { tierById } from '../core/data.js';
+import { PICTURE_TEXT } from '../core/pictures.js';
+import type { Card, CardAction, CardField, CardImage, CardSection, Lang, Tone } from '../core/types.js';
 
 /** Feishu rejects a card/post request body over 30 KB; keep room for msg_type, uuid and JSON overhead. */
 export const FEISHU_MAX_BODY_BYTES = 30_000;
@@ -51,7 +53,9 @@ export interface ColumnElement { tag: 'column'; width?: 'auto' | 'weighted'; wei
 export interface ColumnSetElement { tag: 'column_set'; flex_mode: 'none' | 'flow'; horizontal_spacing?: string; columns: ColumnElement[] }
 export interface ImageElement { tag: 'img'; img_key: string; alt: PlainText }
 export interface HrElement { tag: 'hr' }
-export type FeishuElement = MarkdownElement | ButtonElement | ColumnSetElement | ColumnElement | ImageElement | HrElement;
+/** The card's own chart component: a VChart spec, drawn by the client (sharp, no upload). */
+export interface ChartElement { tag: 'chart'; chart_spec: Record<string, unknown>; aspect_ratio?: '1:1' | '2:1' | '4:3' | '16:9'; preview?: boolean }
+export type FeishuElement = MarkdownElement | ButtonElement | ColumnSetElement | ColumnElement | ImageElement | HrElement | ChartElement;
 
 /** What a button carries back in `card.action.trigger`'s `action.value`: the command to run. */
 export interface FeishuButtonValue { cmd: string }
@@ -66,8 +70,34 @@ export interface FeishuCard {
 export interface RenderOptions {
   /** The answer's language, for the one line the renderer itself may add (a trimmed card). */
   lang?: Lang;
-  /** The uploaded image's key (`img_…`), when the card has an image and the upload succeeded. */
+  /** The uploaded picture's key (`img_…`), when the card has a picture to upload and the upload succeeded. */
   imageKey?: string;
+}
+
+/** Bar charts are the card's native chart component; only the map must be uploaded as an image. */
+export function needsUpload(image: CardImage | undefined): image is CardImage {
+  return image?.picture.kind === 'map';
+}
+
+/** Members per tier as a VChart bar spec; colours and labels from the picture's legend. */
+export function tierBarsChart(image: CardImage, lang: Lang): ChartElement {
+  const bars = image.legend.filter((e) => e.tierId && tierById.has(e.tierId));
+  return {
+    tag: 'chart',
+    aspect_ratio: '16:9',
+    chart_spec: {
+      type: 'bar',
+      title: { text: image.title },
+      data: [{ id: 'tiers', values: bars.map((e) => ({ tier: tierById.get(e.tierId!)![lang], regions: tierById.get(e.tierId!)!.members.length })) }],
+      xField: 'tier',
+      yField: 'regions',
+      seriesField: 'tier',
+      color: bars.map((e) => e.color),
+      label: { visible: true },
+      legends: { visible: false },
+      axes: [{ orient: 'left', title: { visible: true, text: PICTURE_TEXT[lang].regions } }, { orient: 'bottom' }],
+    },
+  };
 }
 
 const TRIMMED_NOTE: Record<Lang, (n: number) => string> = {
@@ -173,7 +203,8 @@ function build(card: Card, sections: CardSection[], omitted: number, compactFiel
     }
   }
   if (omitted > 0) elements.push(md(escapeFeishuMarkdown(TRIMMED_NOTE[opts.lang ?? 'zh'](omitted)), 'notation'));
-  if (card.image && opts.imageKey) {
+  if (card.image?.picture.kind === 'tier-bars') elements.push(tierBarsChart(card.image, opts.lang ?? 'zh'));
+  else if (card.image && opts.imageKey) {
     elements.push({ tag: 'img', img_key: opts.imageKey, alt: { tag: 'plain_text', content: plain(card.image.alt, MAX_TITLE_CHARS) } });
   }
   if (card.actions.length > 0) elements.push(buttonRow(card.actions));

@@ -48,6 +48,8 @@ export interface RenderOptions {
   lang?: Lang;
   /** Adds "Share in channel" whose value is this command text (ephemeral slash-command answers). */
   share?: string;
+  /** The card's picture, uploaded: an image block shows it by `slack_file` id. Without it the card has no image. */
+  pictureFileId?: string;
   maxBlocks?: number;
   maxChars?: number;
 }
@@ -183,9 +185,7 @@ export function renderSlackCard(card: Card, opts: RenderOptions = {}): SlackMess
   const head: KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
   if (card.subtitle?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.subtitle), SLACK_LIMITS.contextText)] });
   const body: KnownBlock[] = card.sections.flatMap(sectionBlocks);
-  if (card.image && card.image.url.length <= SLACK_LIMITS.imageUrl) {
-    body.push({ type: 'image', image_url: card.image.url, alt_text: truncate(card.image.alt || card.title, SLACK_LIMITS.altText) });
-  }
+  if (card.image && opts.pictureFileId) body.push(imageBlock(card, opts.pictureFileId));
   const tail: KnownBlock[] = [];
   if (card.source?.trim()) tail.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.source), SLACK_LIMITS.contextText)] });
   tail.push(...actionBlocks(cardButtons(card, opts)));
@@ -225,6 +225,15 @@ function shorten(block: KnownBlock, ok: (b: KnownBlock) => boolean): KnownBlock 
     if (ok(candidate)) return candidate;
   }
   return undefined;
+}
+
+function imageBlock(card: Card, fileId: string): KnownBlock {
+  return { type: 'image', slack_file: { id: fileId }, alt_text: truncate(card.image?.alt || card.title, SLACK_LIMITS.altText) };
+}
+
+/** The picture alone, for the message that follows an ephemeral `/iiot` answer (which cannot be edited). */
+export function renderSlackPicture(card: Card, fileId: string): SlackMessage {
+  return { text: truncate(escapeMrkdwn(card.image?.alt || card.title), SLACK_LIMITS.fallbackText, true), blocks: [imageBlock(card, fileId)] };
 }
 
 /** An answer as a message; Slack-only labels follow the answer's language. */

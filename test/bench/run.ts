@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only core,slack,feishu,startup,memory]`
+ * `npm run bench [-- --quick] [-- --only core,slack,feishu,startup,memory,pictures]`
  *
  * Builds dist/, runs every section in turn, prints its tables, then every target with met / not met, and
  * writes every figure (plus Node version, CPU, commit) to bench-results/latest.json and a dated
@@ -22,6 +22,7 @@ const SECTIONS: Record<string, (opts: BenchOptions) => Section | Promise<Section
   feishu: async (opts) => (await import('./feishu-e2e.js')).benchFeishu(opts),
   startup: async (opts) => (await import('./startup.js')).benchStartup(opts),
   memory: async (opts) => (await import('./memory.js')).benchMemory(opts),
+  pictures: async (opts) => (await import('./pictures.js')).benchPictures(opts),
 };
 
 const { values } = parseArgs({

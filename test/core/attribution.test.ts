@@ -33,7 +33,7 @@ describe('every card the bot can produce, in both languages', () => {
   it('covers both languages and every kind of answer', () => {
     expect(new Set(answers.map((a) => a.lang))).toEqual(new Set(['zh', 'en']));
     expect(new Set(answers.map((a) => a.intent))).toEqual(
-      new Set(['region', 'path', 'tier', 'metrics', 'compare', 'group', 'help', 'about', 'ambiguous', 'not-covered', 'unknown']),
+      new Set(['region', 'path', 'tier', 'metrics', 'compare', 'group', 'map', 'help', 'about', 'ambiguous', 'not-covered', 'unknown']),
     );
   });
 

@@ -50,8 +50,6 @@ const SLASH_COMMANDS = '/open-apis/application/v7/app_slash_commands';
 export const FAKE_BOT_OPEN_ID = 'ou_bot0000000000000000000000000001';
 const MAX_CARD_BODY_BYTES = 30 * 1024;
 
-// A 1×1 PNG, served at /static/chart.png for card-image tests.
-export const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 // ---- node-sdk's own protobuf frame type (pbbp2.Frame), taken from the protobufjs root it registers on ----
 interface FrameHeader { key: string; value: string }
@@ -71,11 +69,17 @@ function frameCodec(): FrameCodec {
 export class FakeFeishu {
   readonly calls: RecordedCall[] = [];
   readonly delivered: DeliveredMessage[] = [];
+  /** Cards put into messages already sent (PATCH /im/v1/messages/:id), in order. */
+  readonly patched: { messageId: string; card: any }[] = [];
+  /** Image keys handed out by the upload, with the bytes' size. */
+  readonly images = new Map<string, Buffer>();
   /** Frames the bot sent over the long connection (pings, acks). */
   readonly wsFrames: Frame[] = [];
   botOpenId = FAKE_BOT_OPEN_ID;
   /** Delay before answering message reply/create, to play a slow Feishu. */
   sendDelayMs = 0;
+  /** Delay before answering an image upload. */
+  imageDelayMs = 0;
   /** App secret the token endpoint accepts (any when undefined). */
   appSecret?: string;
   /** When set, `/callback/ws/endpoint` refuses with this code (e.g. long connection not enabled). */
@@ -159,10 +163,12 @@ export class FakeFeishu {
   reset(): void {
     this.calls.length = 0;
     this.delivered.length = 0;
+    this.patched.length = 0;
     this.wsFrames.length = 0;
     this.failures.length = 0;
     this.hung.length = 0;
     this.sendDelayMs = 0;
+    this.imageDelayMs = 0;
     this.slashCommands.length = 0;
     this.slashCommandScopes = new Set(['read', 'write']);
     this.maxOpenRequests = 0;
@@ -214,7 +220,6 @@ export class FakeFeishu {
       return [failure.status, failure.body, undefined, failure.headers];
     }
     const p = call.path;
-    if (p === '/static/chart.png') return [200, PNG_1X1, 'image/png'];
     if (p === '/open-apis/auth/v3/tenant_access_token/internal' && call.method === 'POST') {
       if (this.appSecret !== undefined && call.body?.app_secret !== this.appSecret) return [200, { code: 10014, msg: 'app secret invalid' }];
       return [200, { code: 0, msg: 'ok', tenant_access_token: `t-${call.body?.app_id}`, expire: 7200 }];
@@ -240,7 +245,19 @@ export class FakeFeishu {
     }
     if (p === '/open-apis/im/v1/images' && call.method === 'POST') {
       if (!call.body?.fields?.includes('image') || call.body?.imageType !== 'message') return [400, { code: 234001, msg: 'invalid image upload' }];
-      return [200, { code: 0, msg: 'ok', data: { image_key: `img_v3_fake_${++this.seq}` } }];
+      if (this.imageDelayMs) await new Promise((r) => setTimeout(r, this.imageDelayMs));
+      const key = `img_v3_fake_${++this.seq}`;
+      this.images.set(key, call.body.image ?? Buffer.alloc(0));
+      return [200, { code: 0, msg: 'ok', data: { image_key: key } }];
+    }
+    const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(p);
+    if (patch && call.method === 'PATCH') {
+      const card = safeJson(call.body?.content);
+      const problems = [...cardViolations(card), ...this.unknownImages(card)];
+      if (problems.length) return [400, { code: 230099, msg: `card invalid: ${problems.join('; ')}` }];
+      if (!this.delivered.some((d) => d.messageId === patch[1])) return [400, { code: 230001, msg: 'message not found' }];
+      this.patched.push({ messageId: patch[1], card });
+      return [200, { code: 0, msg: 'ok' }];
     }
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(p);
     if ((reply || p === '/open-apis/im/v1/messages') && call.method === 'POST') {
@@ -248,7 +265,7 @@ export class FakeFeishu {
       // A client that hung up while the fake was slow never got its message through.
       if (clientGone()) return [499, { code: 499, msg: 'client closed the request' }];
       if (raw.length > MAX_CARD_BODY_BYTES) return [400, { code: 230025, msg: 'message content is too long' }];
-      const problems = call.body?.msg_type === 'interactive' ? cardViolations(safeJson(call.body.content)) : [];
+      const problems = call.body?.msg_type === 'interactive' ? [...cardViolations(safeJson(call.body.content)), ...this.unknownImages(safeJson(call.body.content))] : [];
       if (problems.length) return [400, { code: 230099, msg: `card invalid: ${problems.join('; ')}` }];
       const uuid: string | undefined = call.body?.uuid;
       const existing = uuid ? this.uuids.get(uuid) : undefined;
@@ -267,6 +284,19 @@ export class FakeFeishu {
       return [200, { code: 0, msg: 'ok', data: { message_id: messageId, msg_type: call.body?.msg_type } }];
     }
     return [404, { code: 404, msg: `fake Feishu has no ${call.method} ${p}` }];
+  }
+
+  /** An `img` may only name a key this fake handed out. */
+  unknownImages(card: any): string[] {
+    const keys: string[] = [];
+    const visit = (v: any): void => {
+      if (Array.isArray(v)) return v.forEach(visit);
+      if (!v || typeof v !== 'object') return;
+      if (v.tag === 'img') keys.push(v.img_key);
+      Object.values(v).forEach(visit);
+    };
+    visit(card?.body);
+    return keys.filter((k) => !this.images.has(k)).map((k) => `unknown image_key ${k}`);
   }
 
   /**
@@ -413,22 +443,26 @@ function safeJson(s: unknown): any {
 }
 
 /** Just enough multipart parsing to check what was uploaded. */
-function summariseMultipart(raw: Buffer, contentType: string): { fields: string[]; imageType?: string; imageBytes?: number } {
+function summariseMultipart(raw: Buffer, contentType: string): { fields: string[]; imageType?: string; imageBytes?: number; image?: Buffer } {
   const boundary = /boundary=(.+)$/.exec(contentType)?.[1];
   if (!boundary) return { fields: [] };
   const text = raw.toString('latin1');
   const fields: string[] = [];
   let imageType: string | undefined;
   let imageBytes: number | undefined;
+  let image: Buffer | undefined;
   for (const part of text.split(`--${boundary}`)) {
     const name = /name="([^"]+)"/.exec(part)?.[1];
     if (!name) continue;
     fields.push(name);
     const value = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
     if (name === 'image_type') imageType = value;
-    if (name === 'image') imageBytes = value.length;
+    if (name === 'image') {
+      image = Buffer.from(value, 'latin1');
+      imageBytes = image.length;
+    }
   }
-  return { fields, imageType, imageBytes };
+  return { fields, imageType, imageBytes, image };
 }
 
 // ---------------- card JSON 2.0 checks (what Feishu rejects: 2.0 refuses unknown properties) ----------------
@@ -442,7 +476,10 @@ const ALLOWED: Record<string, Set<string>> = {
   column: new Set(['tag', 'elements', 'width', 'weight', 'vertical_align', 'vertical_spacing', 'direction', 'padding', 'margin', 'background_style', 'element_id']),
   img: new Set(['tag', 'img_key', 'alt', 'title', 'scale_type', 'size', 'corner_radius', 'preview', 'transparent', 'margin', 'element_id']),
   hr: new Set(['tag', 'margin', 'element_id']),
+  chart: new Set(['tag', 'chart_spec', 'aspect_ratio', 'color_theme', 'height', 'preview', 'element_id', 'margin']),
 };
+/** Chart types the card's chart component documents (PLATFORMS.md C): no map among them. */
+const CHART_TYPES = new Set(['line', 'area', 'bar', 'pie', 'common', 'funnel', 'scatter', 'radar', 'wordCloud', 'linearProgress', 'circularProgress']);
 
 /** Problems Feishu would reject a card 2.0 for (a pragmatic subset of its schema). */
 export function cardViolations(card: any): string[] {
@@ -474,6 +511,7 @@ export function cardViolations(card: any): string[] {
       }
       if (el.tag === 'column_set' && !Array.isArray(el.columns)) out.push(`${path}: column_set without columns`);
       if (el.tag === 'img' && !el.img_key) out.push(`${path}: img without img_key`);
+      if (el.tag === 'chart' && !CHART_TYPES.has(el.chart_spec?.type)) out.push(`${path}: chart type ${el.chart_spec?.type} is not one Feishu draws`);
     }
     for (const [k, v] of Object.entries(el)) if (typeof v === 'object') visit(v, `${path}.${k}`);
   };

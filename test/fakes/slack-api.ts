@@ -23,7 +23,22 @@ export interface ResponseUrlCall {
 }
 
 /** Fields the Web API client JSON-stringifies inside the form body. */
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
+
+/** A file uploaded through files.getUploadURLExternal → upload URL → files.completeUploadExternal. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  altText?: string;
+  /** The bytes posted to the upload URL (inside the client's form body). */
+  bytes?: Buffer;
+  title?: string;
+  completed: boolean;
+  channel?: string;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const BOT_USER_ID = 'U0BOT';
 export const BOT_ID = 'B0BOT';
@@ -40,6 +55,8 @@ export class FakeSlack {
   readonly socketFrames: any[] = [];
   /** Locale users.info reports per user id; absent means Slack gives none. */
   readonly locales = new Map<string, string>();
+  /** Files by id, as uploaded. */
+  readonly files = new Map<string, FakeFile>();
   private readonly failures = new Map<string, string>();
   /** Per method (or `response_url`): answer only after this many ms. */
   readonly delays = new Map<string, number>();
@@ -130,7 +147,7 @@ export class FakeSlack {
   }
 
   /** Resolves with what `pick` finds, re-checking on every recorded call (and every 25 ms for outside state). */
-  async waitFor<T>(pick: () => T | undefined, what = 'a call', timeoutMs = 3000): Promise<T> {
+  async waitFor<T>(pick: () => T | undefined, what = 'a call', timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = pick();
@@ -198,20 +215,35 @@ export class FakeSlack {
     this.notify();
   }
 
+  /** The PNG an upload carried, as Slack would store it. */
+  uploadedPng(fileId: string): Buffer | undefined {
+    const bytes = this.files.get(fileId)?.bytes;
+    return bytes?.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE) ? bytes : undefined;
+  }
+
   private async onRequest(req: IncomingMessage): Promise<Reply | typeof HANG> {
-    const raw = await readBody(req);
+    const buffer = await readBody(req);
+    const raw = buffer.toString('utf8');
     const path = (req.url ?? '/').split('?')[0];
-    const method = path.startsWith('/response/') ? 'response_url' : path.replace(/^\/api\//, '');
+    const method = path.startsWith('/response/') ? 'response_url' : path.startsWith('/upload/') ? 'upload' : path.replace(/^\/api\//, '');
     const delay = this.delays.get(method);
     if (delay) await new Promise((r) => setTimeout(r, delay));
     // A client that hung up while the fake was slow never got its message through.
     if (req.socket.destroyed) return HANG;
+    if (method === 'upload') {
+      const file = this.files.get(path.slice('/upload/'.length));
+      if (!file || file.completed) return { status: 200, body: { ok: false, error: 'invalid_upload' } };
+      file.bytes = fileContent(req.headers['content-type'] ?? '', buffer);
+      this.calls.push({ method: 'upload', args: { fileId: file.id, bytes: buffer.length } });
+      this.notify();
+      return { status: 200, body: { ok: true } };
+    }
     if (method === 'response_url') {
       const body = JSON.parse(raw);
       this.responses.push({ id: path.slice('/response/'.length), body });
       this.notify();
       if (this.hung.has(method)) return HANG;
-      const errors = body.blocks ? blockKitViolations(body.blocks) : [];
+      const errors = body.blocks ? [...blockKitViolations(body.blocks), ...this.unknownFiles(body.blocks)] : [];
       return { status: 200, body: errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true } };
     }
     const args = parseArgs(req.headers['content-type'] ?? '', raw);
@@ -241,9 +273,23 @@ export class FakeSlack {
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'iiot', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID };
       case 'apps.connections.open':
         return { ok: true, url: `${this.origin.replace(/^http/, 'ws')}/link/?ticket=fake` };
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !(length > 0)) return { ok: false, error: 'invalid_arguments' };
+        const id = `F0FAKE${this.files.size + 1}`;
+        this.files.set(id, { id, filename: args.filename, length, altText: args.alt_text, completed: false });
+        return { ok: true, upload_url: `${this.origin}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
+        const files = listed.map((f) => this.files.get(f.id));
+        if (files.length === 0 || files.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
+        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: listed[i].title, channel: args.channel_id });
+        return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title, mimetype: 'image/png' })) };
+      }
       case 'chat.postMessage':
       case 'chat.update': {
-        const errors = blockKitViolations(args.blocks ?? []);
+        const errors = [...blockKitViolations(args.blocks ?? []), ...this.unknownFiles(args.blocks ?? [])];
         if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
         const ts = method === 'chat.update' ? args.ts : `${this.tsCounter++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
@@ -261,15 +307,36 @@ export class FakeSlack {
         return { ok: false, error: 'unknown_method' };
     }
   }
+
+  /** An image block may name only a file whose upload was completed (the bot's own, so it has access). */
+  private unknownFiles(blocks: any[]): string[] {
+    return (Array.isArray(blocks) ? blocks : [])
+      .filter((b) => b?.type === 'image' && b.slack_file && !this.files.get(b.slack_file.id)?.completed)
+      .map((b) => `image block names unknown or unfinished file ${b.slack_file.id}`);
+  }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The file in an upload: the raw body, or the form part the client put it in. */
+function fileContent(contentType: string, body: Buffer): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!contentType.startsWith('multipart/form-data') || !boundary) return body;
+  const text = body.toString('latin1');
+  for (const part of text.split(`--${boundary[1] ?? boundary[2]}`)) {
+    const start = part.indexOf('\r\n\r\n');
+    if (start >= 0 && /filename=|name="(file|body)"/.test(part.slice(0, start))) {
+      return Buffer.from(part.slice(start + 4).replace(/\r\n$/, ''), 'latin1');
+    }
+  }
+  return body;
 }
 
 function parseArgs(contentType: string, raw: string): Record<string, any> {
@@ -341,7 +408,10 @@ export function blockKitViolations(blocks: any[], opts: LimitOptions = {}): stri
         }
         break;
       case 'image':
-        if (!b.image_url || b.image_url.length > 3000) err(i, 'image_url missing or > 3000');
+        // Exactly one of a public image_url and a Slack-hosted slack_file ({id} or {url}).
+        if (!!b.image_url === !!b.slack_file) err(i, 'image needs exactly one of image_url and slack_file');
+        if (b.image_url !== undefined && (typeof b.image_url !== 'string' || b.image_url.length > 3000)) err(i, 'image_url > 3000');
+        if (b.slack_file !== undefined && !b.slack_file.id === !b.slack_file.url) err(i, 'slack_file needs exactly one of id and url');
         if (!b.alt_text || b.alt_text.length > 2000) err(i, 'alt_text missing or > 2000');
         break;
       case 'divider':

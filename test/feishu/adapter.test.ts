@@ -1,6 +1,6 @@
 /**
- * Adapter behaviour that needs a handler of the test's own (card images) or odd inputs (post shapes,
- * a failing dedup store), still through real HTTP, the real SDK and the fake Feishu.
+ * Adapter behaviour that needs deps of the test's own (pictures, a failing dedup store) or odd inputs
+ * (post shapes), still through real HTTP, the real SDK and the fake Feishu.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,9 @@ import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { DEFAULT_OUTBOX_LIMITS } from '../../src/infra/outbox.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
+import { Pictures } from '../../src/pictures/index.js';
+import { TIER_COLORS } from '../../src/core/pictures.js';
+import { decodePng, dominantColor, mapPixel } from '../support/png.js';
 import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '../../src/platforms/feishu/inbound.js';
 import { cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, messageEvent } from '../fakes/feishu-crypto.js';
@@ -25,31 +28,25 @@ let fake: FakeFeishu;
 let server: Server;
 let adapter: FeishuAdapter;
 let url: string;
-let imageUrl: string;
 let dedup: Store;
 const logs: LogLine[] = [];
 const seen: Inbound[] = [];
 
 const logger = capturingLogger(logs);
 
-/** The real core's answer, with an image attached when the question asks for one. */
-function handleWithImage(inbound: Inbound): Answer {
+/** The real core, recording what it was asked. */
+function recordingHandle(inbound: Inbound): Answer {
   seen.push(inbound);
-  const answer = handle(inbound);
-  if (inbound.text.includes('chart')) return { ...answer, card: { ...answer.card, image: { url: imageUrl, alt: 'tier map' } } };
-  if (inbound.text.includes('map')) return { ...answer, card: { ...answer.card, image: { url: `${imageUrl}?map`, alt: 'map' } } };
-  if (inbound.text.includes('broken')) return { ...answer, card: { ...answer.card, image: { url: `${fake.origin}/static/missing.png`, alt: 'x' } } };
-  return answer;
+  return handle(inbound);
 }
 
 let config: FeishuConfig;
 
 beforeAll(async () => {
   fake = await FakeFeishu.start();
-  imageUrl = `${fake.origin}/static/chart.png`;
   config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
   const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
-  adapter = createFeishuAdapter(config, { handle: handleWithImage, overview, store: flakyDedup, logger }, { outbox: { retryDelayMs: 10 } });
+  adapter = createFeishuAdapter(config, { handle: recordingHandle, overview, store: flakyDedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -84,52 +81,116 @@ describe('what the core receives', () => {
   });
 });
 
-describe('card images', () => {
-  it('uploads the image once and shows it by image_key', async () => {
-    await post(p2p('chart please'));
-    await post(p2p('chart again'));
+describe('card pictures', () => {
+  const imgKey = (card: any) => card.body.elements.find((e: any) => e.tag === 'img')?.img_key;
+
+  it('sends the card first, then uploads the map once and patches it in by image_key', async () => {
+    await post(p2p('湖北'));
     await adapter.idle();
+    expect(fake.delivered).toHaveLength(1);
+    expect(imgKey(fake.delivered[0]!.card)).toBeUndefined(); // the card did not wait for the picture
     const uploads = fake.callsTo(/\/im\/v1\/images$/);
     expect(uploads).toHaveLength(1);
     expect(uploads[0]!.body).toMatchObject({ imageType: 'message', fields: expect.arrayContaining(['image_type', 'image']) });
-    const keys = fake.delivered.map((d) => {
-      expect(cardViolations(d.card)).toEqual([]);
-      return d.card.body.elements.find((e: any) => e.tag === 'img')?.img_key;
-    });
-    expect(keys).toEqual([expect.stringMatching(/^img_v3_fake_/), keys[0]]);
+    const [patch] = fake.patched;
+    expect(patch!.messageId).toBe(fake.delivered[0]!.messageId);
+    const key = imgKey(patch!.card);
+    expect(key).toMatch(/^img_v3_fake_/);
+    // The uploaded bytes are the map: Hubei (western part, away from its label) in its tier's colour.
+    const png = decodePng(fake.images.get(key)!);
+    const hubei = handle({ text: '湖北', platform: 'feishu' }).card.image!;
+    expect(dominantColor(png, ...mapPixel(hubei, 'zh', [110.8, 31.6]))).toBe(TIER_COLORS.leading);
+    expect(patch!.card.body.elements.find((e: any) => e.tag === 'img').alt.content).toContain('湖北');
+
+    // The same picture again: no second upload, the card carries it from the start.
+    await post(p2p('湖北省是哪个梯队'));
+    await adapter.idle();
+    expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
+    expect(imgKey(fake.delivered[1]!.card)).toBe(key);
+    expect(fake.patched).toHaveLength(1);
   });
 
-  it('answers a click in time with the cached image', async () => {
-    const res = await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'chart' } }));
-    expect(res.body.card.data.body.elements).toContainEqual(expect.objectContaining({ tag: 'img' }));
+  it('answers a click in time with the picture once uploaded', async () => {
+    await post(p2p('湖北'));
+    await adapter.idle();
+    const res = await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'region hubei --lang zh' } }));
+    expect(imgKey(res.body.card.data)).toMatch(/^img_v3_fake_/);
     expect(res.ms).toBeLessThan(3000);
   });
 
+  it('answers a click at once when the picture is not ready, then patches it into the clicked card', async () => {
+    await post(p2p('help'));
+    await adapter.idle();
+    const clicked = fake.delivered[0]!.messageId;
+    fake.imageDelayMs = 2500; // longer than a callback may wait for it
+    const res = await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'region qinghai --lang en' }, messageId: clicked }));
+    expect(res.body.card.data.header.title.content).toContain('Qinghai');
+    expect(imgKey(res.body.card.data)).toBeUndefined();
+    expect(res.ms).toBeLessThan(3000);
+    await adapter.idle();
+    expect(fake.patched).toHaveLength(1);
+    expect(fake.patched[0]!.messageId).toBe(clicked);
+    expect(imgKey(fake.patched[0]!.card)).toMatch(/^img_v3_fake_/);
+    expect(fake.patched[0]!.card.header.title.content).toContain('Qinghai');
+  }, 30_000);
+
+  it('draws the tiers overview with the card\'s own chart component, uploading nothing', async () => {
+    await post(p2p('四大梯队'));
+    await adapter.idle();
+    const chart = fake.delivered[0]!.card.body.elements.find((e: any) => e.tag === 'chart');
+    expect(cardViolations(fake.delivered[0]!.card)).toEqual([]);
+    expect(chart.chart_spec.data[0].values).toEqual([
+      { tier: '示范引领', regions: 6 }, { tier: '快速崛起', regions: 11 }, { tier: '后发追赶', regions: 10 }, { tier: '孕育起步', regions: 4 },
+    ]);
+    expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(0);
+  });
+
   it('shares an uploaded image key with another replica through the store', async () => {
-    const replica = createFeishuAdapter(config, { handle: handleWithImage, overview, store: dedup, logger }, { outbox: { retryDelayMs: 10 } });
+    const replica = createFeishuAdapter(config, { handle: recordingHandle, overview, store: dedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
     const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
     try {
       await replica.start();
-      await post(p2p('map please'));
+      await post(p2p('地图'));
       await adapter.idle();
-      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('map again'), { encryptKey: ENCRYPT_KEY });
+      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('梯队分布图'), { encryptKey: ENCRYPT_KEY });
       await replica.idle();
       expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
-      const keys = fake.delivered.map((d) => d.card.body.elements.find((e: any) => e.tag === 'img')?.img_key);
-      expect(keys).toEqual([expect.stringMatching(/^img_v3_fake_/), keys[0]]);
+      // The first card has its picture patched in; the replica's carries the same key at once.
+      expect(imgKey(fake.patched[0]!.card)).toMatch(/^img_v3_fake_/);
+      expect(imgKey(fake.delivered[1]!.card)).toBe(imgKey(fake.patched[0]!.card));
     } finally {
       await replica.stop();
       await new Promise((r) => replicaServer.close(r));
     }
-  });
+  }, 30_000);
 
-  it('sends the card without the image when the image cannot be had', async () => {
-    await post(p2p('broken image'));
+  it('still delivers the text card when the upload fails, and logs it once', async () => {
+    fake.fail(/\/im\/v1\/images$/, 500, { code: 99991663, msg: 'upload broke' }, 5);
+    await post(p2p('西藏'));
     await adapter.idle();
     expect(fake.delivered).toHaveLength(1);
-    expect(fake.delivered[0]!.card.body.elements.some((e: any) => e.tag === 'img')).toBe(false);
-    expect(logs.some((l) => l.level === 'warn' && l.text.includes('image left out'))).toBe(true);
+    expect(fake.delivered[0]!.card.header.title.content).toContain('西藏');
+    expect(fake.patched).toHaveLength(0);
+    // Given up by the outbox after its attempts: one line, at error, naming the upload.
+    expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('failed'))).toMatchObject([{ level: 'error' }]);
   });
+
+  it('at shutdown, a picture still uploading is dropped at the deadline and logged once; the card went out', async () => {
+    const stopping = createFeishuAdapter(config, { handle: recordingHandle, overview, store: new MemoryStore(), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+    const stoppingServer = await startHttpServer(stopping.routes, 0, '127.0.0.1');
+    try {
+      await stopping.start();
+      fake.hang(/\/im\/v1\/images$/); // Feishu takes the upload and does not answer
+      await deliver(`http://127.0.0.1:${(stoppingServer.address() as AddressInfo).port}/feishu/events`, p2p('地图'), { encryptKey: ENCRYPT_KEY });
+      await fake.waitFor(() => fake.callsTo(/\/im\/v1\/images$/).length > 0, 20_000);
+      expect(fake.delivered).toHaveLength(1);
+      await stopping.stop(Date.now() + 300);
+      expect(fake.patched).toHaveLength(0);
+      expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('shutdown deadline'))).toMatchObject([{ level: 'error' }]);
+    } finally {
+      await new Promise((r) => stoppingServer.close(r));
+    }
+  }, 30_000);
 });
 
 describe('resilience', () => {

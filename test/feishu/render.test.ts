@@ -5,6 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { handle } from '../../src/core/handle.js';
+import { report } from '../../src/core/data.js';
+import { barsImage, mapImage, TIER_COLORS } from '../../src/core/pictures.js';
 import type { Card } from '../../src/core/types.js';
 import {
   cardRequestBytes, countComponents, escapeFeishuMarkdown, FEISHU_MAX_BODY_BYTES, FEISHU_MAX_COMPONENTS,
@@ -87,10 +89,19 @@ describe('renderFeishuCard', () => {
     expect(new Set(Object.values(TONE_TEMPLATE)).size).toBe(Object.keys(TONE_TEMPLATE).length);
   });
 
-  it('shows an uploaded image only when it has a key', () => {
-    const withImage: Card = { ...card, image: { url: 'https://example.invalid/x.png', alt: 'map' } };
+  it('shows an uploaded picture only when it has a key, with its alt text', () => {
+    const withImage: Card = { ...card, image: mapImage('zh', ['hubei']) };
     expect(renderFeishuCard(withImage).body.elements.some((e) => e.tag === 'img')).toBe(false);
-    expect(renderFeishuCard(withImage, { imageKey: 'img_v3_1' }).body.elements).toContainEqual({ tag: 'img', img_key: 'img_v3_1', alt: { tag: 'plain_text', content: 'map' } });
+    const img = renderFeishuCard(withImage, { imageKey: 'img_v3_1' }).body.elements.find((e) => e.tag === 'img');
+    expect(img).toMatchObject({ tag: 'img', img_key: 'img_v3_1', alt: { tag: 'plain_text', content: expect.stringContaining('中国31个省级地区') } });
+  });
+
+  it('draws bars per tier with the chart component (a VChart bar spec), in the legend\'s colours', () => {
+    const out = renderFeishuCard({ ...card, image: barsImage('en') }, { lang: 'en' });
+    expect(cardViolations(out)).toEqual([]);
+    const chart = out.body.elements.find((e) => e.tag === 'chart') as any;
+    expect(chart.chart_spec).toMatchObject({ type: 'bar', xField: 'tier', yField: 'regions', color: Object.values(TIER_COLORS) });
+    expect(chart.chart_spec.data[0].values).toEqual(report.tiers.map((t) => ({ tier: t.en, regions: t.members.length })));
   });
 
   it('measures the card as the request carries it: a JSON string inside the JSON body', () => {

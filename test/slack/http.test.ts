@@ -27,7 +27,8 @@ const captureLogger = () => capturingLogger(logs);
 beforeAll(async () => {
   fake = await FakeSlack.start();
   bot = await startBot(
-    { port: 0, logLevel: 'error', slack: { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl } },
+    // Text cards only: the picture flows have their own suite (pictures.test.ts).
+    { port: 0, logLevel: 'error', pictures: false, slack: { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl } },
     { host: '127.0.0.1', logger: captureLogger() },
   );
   origin = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 /** The Block Kit renderer on its own: escaping, limits, trimming, Slack-only buttons. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mapImage } from '../../src/core/pictures.js';
 import type { Answer, Card } from '../../src/core/types.js';
 import {
   escapeMrkdwn, fallbackText, HOME_ACTION_ID, renderSlackAnswer, renderSlackCard, renderSlackHome, SHARE_ACTION_ID, SLACK_LIMITS,
@@ -44,12 +45,13 @@ describe('structure', () => {
     const { blocks, text } = renderSlackCard(card({
       subtitle: 'Leading the Way',
       sections: [{ heading: 'Traits', text: 'Strong.', items: ['a', 'b'] }, { fields: [{ label: 'Tier', value: 'Leading the Way' }] }],
-      image: { url: 'https://example.com/map.png', alt: 'map' },
+      image: mapImage('en', ['hubei']),
       source: 'Source: 21st Century Business Herald',
       actions: [{ label: 'Members', command: 'tier leading --lang en', style: 'primary' }, { label: 'Paths', command: 'path' }],
-    }));
+    }), { pictureFileId: 'F0MAP' });
     expect(blocks.map((b) => b.type)).toEqual(['header', 'context', 'section', 'section', 'image', 'context', 'actions']);
     expect((blocks[2] as any).text.text).toBe('*Traits*\nStrong.\n• a\n• b');
+    expect(blocks[4]).toEqual({ type: 'image', slack_file: { id: 'F0MAP' }, alt_text: mapImage('en', ['hubei']).alt });
     expect((blocks[3] as any).fields[0].text).toBe('*Tier*\nLeading the Way');
     expect(buttons(blocks)).toEqual([
       { type: 'button', text: { type: 'plain_text', text: 'Members', emoji: true }, action_id: 'iiot:0', value: 'tier leading --lang en', style: 'primary' },

@@ -9,6 +9,7 @@
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
 import type { Answer, Inbound } from '../../core/types.js';
@@ -19,11 +20,11 @@ import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
-import { feishuCardJson, MAX_COMMAND_CHARS, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
+import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout } from './http.js';
-import { ImageKeyCache } from './images.js';
+import { createFeishuPictures } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
 
@@ -52,12 +53,11 @@ export interface CardCallbackResponse {
   toast?: { type: 'error'; content: string; i18n?: Record<string, string> };
 }
 
-interface ApiResult { code?: number; msg?: string }
+interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
 const RATE_LIMITED = 99991400;
-/** Image upload budget: a card callback must be answered within 3 s in all. */
-const CALLBACK_IMAGE_MS = 1500;
-const MESSAGE_IMAGE_MS = 10_000;
+/** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
+const CALLBACK_PICTURE_MS = 1500;
 
 /**
  * node-sdk's logger, on ours. Its LoggerProxy passes arguments as one array; its error objects
@@ -161,12 +161,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   let stopped = false;
   let wsClient: Lark.WSClient | undefined;
 
-  const images = new ImageKeyCache({
-    async upload(bytes) {
+  // Picture uploads go through the outbox in the conversation that asked, like the replies.
+  const pictures = createFeishuPictures(async (bytes, conversation) => {
+    let key: string | undefined;
+    const ok = await outbox.send(conversation, `picture upload for ${conversation}`, async () => {
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
-      return r?.image_key;
-    },
-  }, logger, deps.store);
+      key = r?.image_key;
+      if (!key) throw new ApiRefusal(undefined, 'im.image.create returned no image_key');
+    }, 'im.image.create');
+    return ok ? key : undefined;
+  }, deps, config.appId);
 
   // ---- bot identity: a group message is answered only if it mentions this open_id ----
   let botOpenIdPromise: Promise<string> | undefined;
@@ -196,21 +200,44 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  async function render(answer: Answer, imageTimeoutMs: number): Promise<FeishuCard> {
-    const imageKey = answer.card.image ? await images.keyFor(answer.card.image.url, imageTimeoutMs) : undefined;
-    return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+  const render = (answer: Answer, imageKey?: string): FeishuCard => renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+
+  /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
+  async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
+    const imageKey = await pictures.key(answer, conversation);
+    if (!imageKey) return;
+    await send(conversation, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
+      path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, imageKey)) },
+    }));
+  }
+
+  /**
+   * Sends the card at once, with its picture if that was uploaded before. Otherwise the event is
+   * answered (its line written) once the card is out, and the picture is uploaded after and patched
+   * into the sent message, all through the outbox in the same conversation. `call` sends one card.
+   */
+  async function deliver(answer: Answer, ev: EventReport, conversation: string, method: string, what: string,
+    call: (card: FeishuCard) => Promise<ApiResult>): Promise<Outcome> {
+    const known = await pictures.knownKey(answer);
+    const { outcome, messageId } = await send(conversation, method, what, () => call(render(answer, known)));
+    if (outcome !== 'answered' || known || !messageId || !needsUpload(answer.card.image)) return outcome;
+    ev.done(outcome);
+    await patchPicture(answer, conversation, messageId);
+    return outcome;
   }
 
   /**
    * Queues a send in the outbox (retried with the same uuid, logged once if it finally fails).
-   * `method` names the API call in metrics. Answered when it went out, failed when given up.
+   * `method` names the API call in metrics. Answered (with the sent message's id) when it went out, failed when given up.
    */
-  async function send(conversation: string, method: string, what: string, call: () => Promise<ApiResult>): Promise<Outcome> {
+  async function send(conversation: string, method: string, what: string, call: () => Promise<ApiResult>): Promise<{ outcome: Outcome; messageId?: string }> {
+    let messageId: string | undefined;
     const sent = await outbox.send(conversation, what, async () => {
       const r = await call();
       if (r?.code !== 0) throw new ApiRefusal(r?.code, r?.msg);
+      messageId = r.data?.message_id;
     }, method);
-    return sent ? 'answered' : 'failed';
+    return { outcome: sent ? 'answered' : 'failed', messageId };
   }
 
   // ---- event handlers (registered on node-sdk's EventDispatcher, used by both transports) ----
@@ -230,8 +257,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       ? await langs.typed({ text: kind.text, platform: 'feishu', userId })
       // Images, stickers, files…: nothing to read, so the help card, in the user's language.
       : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
-    const card = await render(answer(inbound, rec), MESSAGE_IMAGE_MS);
-    return send(msg!.chat_id ?? messageId, 'im.message.reply', `reply to ${messageId}`, () => client.im.message.reply({
+    return deliver(answer(inbound, rec), rec, msg!.chat_id ?? messageId, 'im.message.reply', `reply to ${messageId}`, (card) => client.im.message.reply({
       path: { message_id: messageId },
       data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId) },
     }));
@@ -253,8 +279,8 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
     // The menu event carries no chat and no text: the card goes to the clicker by open_id.
     const lang = await langs.langFor(openId);
-    const card = await render(answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, rec), MESSAGE_IMAGE_MS);
-    return send(openId, 'im.message.create', `menu answer to ${openId}`, () => client.im.message.create({
+    const reply = answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, rec);
+    return deliver(reply, rec, openId, 'im.message.create', `menu answer to ${openId}`, (card) => client.im.message.create({
       params: { receive_id_type: 'open_id' },
       data: { receive_id: openId, msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
     }));
@@ -270,8 +296,17 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       const inbound: Inbound = cmd
         ? { text: cmd, platform: 'feishu', userId }
         : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
-      const response: CardCallbackResponse = { card: { type: 'raw', data: await render(answer(inbound, rec), CALLBACK_IMAGE_MS) } };
+      const reply = answer(inbound, rec);
+      // The response replaces the card, so a picture waits briefly to ride in it; a slower one is
+      // patched in after (by then the response has long been applied), through the outbox.
+      const messageId = ev.context?.open_message_id;
+      const conversation = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
+      const key = pictures.key(reply, conversation);
+      const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
+      const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
       rec.done('answered');
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId))
+        .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {
       logger.error({ req: rec.id }, 'feishu: card action failed:', describe(err));

@@ -19,10 +19,11 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
-  renderSlackAnswer, renderSlackFailure, renderSlackHome, type RenderOptions, type SlackMessage,
+  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createLangMemory } from '../lang-memory.js';
+import { createSlackPictures } from './pictures.js';
 import { screenSignedBody } from './screen.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
@@ -127,7 +128,9 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    * the conversation it goes to. Resolves true once delivered; never throws.
    */
   const deliver = (conversation: string, what: string, call: () => Promise<unknown>): Promise<boolean> =>
-    outbox.send(conversation, `${what} to ${conversation}`, call, what.includes('response_url') ? 'response_url' : what);
+    outbox.send(conversation, `${what} to ${conversation}`, call, what.includes('response_url') ? 'response_url' : what.split(' ')[0]);
+  // Pictures are uploaded through the same outbox and client as the replies.
+  const pictures = createSlackPictures(sender, deps, deliver);
   /** The outcome of an event whose answer is a send: answered when it went out. */
   const sent = (ev: EventReport, ok: boolean | undefined) => ev.done(ok ? 'answered' : 'failed');
 
@@ -188,20 +191,47 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const answer = await ask(text, userId, ev);
     // Share runs the command again: one with no language of its own keeps the one it was answered in.
     const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
-    return { response_type: 'ephemeral' as const, ...render(answer, { share }) };
+    return { answer, ack: { response_type: 'ephemeral' as const, ...render(answer, { share }) } };
+  };
+  /**
+   * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
+   * reach a slash command's reply), so it follows as a second private message, after the event's line.
+   */
+  const slashPicture = async (answer: Answer | undefined, form: { team?: string; channel?: string; responseUrl?: string }) => {
+    if (!answer?.card.image || !form.responseUrl) return;
+    const conversation = form.channel ?? form.responseUrl;
+    const fileId = await pictures.fileId(answer, form.team, conversation);
+    if (fileId) await deliver(conversation, 'picture (response_url)', postToResponseUrl(form.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderSlackPicture(answer.card, fileId) }));
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
-    await ack(await slashAck(command.text, command.user_id, ev));
+    const { answer, ack: body } = await slashAck(command.text, command.user_id, ev);
+    await ack(body);
     ev.done('answered');
+    await slashPicture(answer, { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url });
   });
+
+  /**
+   * A reply in a conversation: the card at once (the event's line is written then), then its picture,
+   * uploaded and patched in through the same outbox.
+   */
+  const reply = async (ev: EventReport, answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
+    const fileId = await pictures.cachedFileId(answer, team);
+    let ts: string | undefined;
+    const posted = await deliver(channel, 'chat.postMessage', async () => {
+      ts = (await sender.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
+    });
+    sent(ev, posted);
+    if (!posted || fileId || !ts) return;
+    const uploaded = await pictures.fileId(answer, team, channel);
+    if (uploaded) await deliver(channel, 'chat.update (picture)', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
+  };
 
   app.event('app_mention', async ({ event, body }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     const ev = begin('mention', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    const message = render(await ask(event.text, event.user, ev));
-    sent(ev, await deliver(event.channel, 'chat.postMessage', () => sender.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts ?? event.ts, ...message })));
+    await reply(ev, await ask(event.text, event.user, ev), body.team_id, event.channel, event.thread_ts ?? event.ts);
   });
 
   app.event('message', async ({ event, body }) => {
@@ -209,8 +239,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     const ev = begin('dm', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    const message = render(await ask(event.text ?? '', event.user, ev));
-    sent(ev, await deliver(event.channel, 'chat.postMessage', () => sender.chat.postMessage({ channel: event.channel, thread_ts: event.thread_ts, ...message })));
+    await reply(ev, await ask(event.text ?? '', event.user, ev), body.team_id, event.channel, event.thread_ts);
   });
 
   app.event('app_home_opened', async ({ event, body }) => {
@@ -230,14 +259,17 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
         return sent(ev, await publishOverview(user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
       const answer = await ask(value, user, ev, false);
+      const team = body.team?.id ?? body.user.team_id;
       const channel = body.channel?.id ?? body.container.channel_id ?? user;
-      const respond = (what: string, message: object) => (body.response_url
-        ? deliver(channel, `${what} (response_url)`, postToResponseUrl(body.response_url, message))
+      const respond = (what: string, message: object, wrap = (call: () => Promise<void>) => call()) => (body.response_url
+        ? deliver(channel, `${what} (response_url)`, () => wrap(postToResponseUrl(body.response_url!, message)))
         : Promise.resolve(false));
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
-        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer) });
+        // The picture goes public only now, with the shared card.
+        const pictureFileId = await pictures.fileId(answer, team, channel);
+        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer, { pictureFileId }) });
         if (shared) await respond('delete ephemeral', { delete_original: true });
         return sent(ev, shared);
       }
@@ -245,16 +277,30 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
         return sent(ev, await deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view })));
       }
+      // The card changes at once; a picture not uploaded yet is patched in by a second update.
+      const cached = await pictures.cachedFileId(answer, team);
+      const later = cached ? undefined : pictures.fileId(answer, team, channel);
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        return sent(ev, await respond('update ephemeral', { replace_original: true, ...render(answer, { share: value }) }));
+        const update = (what: string, pictureFileId?: string, wrap?: (call: () => Promise<void>) => Promise<void>) =>
+          respond(what, { replace_original: true, ...render(answer, { share: value, pictureFileId }) }, wrap);
+        const updated = await update('update ephemeral', cached);
+        sent(ev, updated);
+        const fileId = updated && (await later);
+        if (fileId) await update('update ephemeral (picture)', fileId, pictures.whenProcessed);
+        return;
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
-      const message = render(answer);
       const ts = body.message?.ts ?? body.container.message_ts;
-      const updated = ts && (await deliver(channel, 'chat.update', () => sender.chat.update({ channel, ts, ...message })));
-      sent(ev, updated || (await respond('update', { replace_original: true, ...message })));
+      const update = async (pictureFileId?: string) => {
+        const message = render(answer, { pictureFileId });
+        const updated = ts && (await deliver(channel, 'chat.update', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts, ...message }))));
+        return updated || respond('update', { replace_original: true, ...message });
+      };
+      sent(ev, await update(cached));
+      const fileId = await later;
+      if (fileId) await update(fileId);
     });
 
   app.error(async (error) => {
@@ -316,8 +362,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
-    boltHttp.buildContentResponse(res, await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev));
+    const { answer, ack } = await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
+    boltHttp.buildContentResponse(res, ack);
     ev.done('answered');
+    // After the ack, tracked so shutdown waits for it like for a listener.
+    void outbox.track(slashPicture(answer, {
+      team: form.get('team_id') ?? undefined, channel: form.get('channel_id') ?? undefined, responseUrl: form.get('response_url') ?? undefined,
+    })).catch((err: unknown) => log.error({ req: ev.id }, 'slack: picture follow-up failed:', describe(err)));
   };
 
   let started = false;

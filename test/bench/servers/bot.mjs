@@ -12,7 +12,8 @@ const platforms = JSON.parse(process.argv[2]);
 
 await serveChild(async () => {
   const bot = await startBot(
-    { port: 0, logLevel: 'warn', ...platforms },
+    // Text cards, as the bench has always measured them; pictures have their own section (pictures.ts).
+    { port: 0, logLevel: 'warn', pictures: false, ...platforms },
     // Warnings and errors still reach stderr: a failing request must be visible, not just counted.
     { host: '127.0.0.1', logger: createLogger('warn', 'bench-bot') },
   );

@@ -1,0 +1,55 @@
+/**
+ * Pictures: the first one in a fresh process (modules, fonts and map load with it), a cached one, a
+ * map and a bar chart drawn anew, and resident memory over 200 different pictures. Start-up is not
+ * here: the startup section shows the bot's start-up is unchanged, since the renderer loads lazily.
+ */
+import { spawnTracked, NODE_FLAGS, REPO_DIR } from './processes.js';
+import { target, type BenchOptions, type Section } from './report.js';
+import { fmt, table } from './stats.js';
+
+interface Figures {
+  coldMs: number; mapBytes: number; cachedP50Ms: number; cachedP99Ms: number; mapMs: number; barsMs: number; barsBytes: number;
+  rssBefore: number; rssAfterFirst: number; readings: { after: number; rss: number }[]; kept: number;
+}
+
+function runChild(quick: boolean): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    const child = spawnTracked(process.execPath, [...NODE_FLAGS, '--expose-gc', 'test/bench/servers/pictures.mjs', quick ? 'quick' : 'full'], { cwd: REPO_DIR, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => { out += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pictures bench child exited ${code}`))));
+  });
+}
+
+export async function benchPictures(opts: BenchOptions): Promise<Section> {
+  const f = await runChild(opts.quick);
+  const [base, half, end] = f.readings;
+  const growth = (end.rss - half.rss) / half.rss;
+  // Flat: no reading after the first 20 pictures more than 10% above the one at 20.
+  const peak = Math.max(half.rss, end.rss);
+  const overBase = (peak - base.rss) / base.rss;
+  return {
+    name: 'pictures',
+    data: f,
+    tables: [
+      table('Pictures: drawing (ECharts SVG → resvg PNG at 2×, 1800×1520 map)', ['picture', 'time', 'PNG'], [
+        ['first picture, fresh process (cold: loads ECharts, fonts, map)', fmt.ms(f.coldMs), fmt.mb(f.mapBytes)],
+        ['cached picture (p50 / p99)', `${fmt.time(f.cachedP50Ms)} / ${fmt.time(f.cachedP99Ms)}`, ''],
+        ['map drawn anew (warm, median)', fmt.ms(f.mapMs), ''],
+        ['bar chart drawn anew (warm, median)', fmt.ms(f.barsMs), fmt.mb(f.barsBytes)],
+      ]),
+      table(`Pictures: resident memory over ${end.after} different pictures (one cache, after full GC)`, ['reading', 'RSS'], [
+        ['before the first picture', fmt.mb(f.rssBefore)],
+        ['after the first picture', fmt.mb(f.rssAfterFirst)],
+        ...f.readings.map((r) => [`after ${r.after}`, fmt.mb(r.rss)]),
+        ['second half: growth', fmt.pct(growth)],
+        [`peak after ${base.after} vs after ${base.after}`, fmt.pct(overBase)],
+        [`pictures kept by the cache`, String(f.kept)],
+      ]),
+    ],
+    targets: [
+      target('Cached picture p99', '< 1 ms', fmt.time(f.cachedP99Ms), f.cachedP99Ms < 1),
+      target(`RSS flat over ${end.after} pictures (peak vs after ${base.after})`, '< +10%', fmt.pct(overBase), overBase < 0.1),
+    ],
+  };
+}

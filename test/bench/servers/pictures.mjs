@@ -1,0 +1,63 @@
+/**
+ * The picture renderer in a fresh process (so the first picture is really cold: modules, fonts, map),
+ * with --expose-gc for memory readings. Plain JavaScript on the compiled dist/, as production runs. Prints one JSON line of figures (ms, bytes) for pictures.ts.
+ * argv[2]: "quick" for shorter runs.
+ */
+import { report } from '../../../dist/core/data.js';
+import { barsImage, mapImage } from '../../../dist/core/pictures.js';
+
+const quick = process.argv[2] === 'quick';
+const gc = globalThis.gc ?? (() => undefined);
+const now = () => performance.now();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rss = () => { gc(); gc(); return process.memoryUsage().rss; };
+
+const rssBefore = rss();
+let t = now();
+const { Pictures } = await import('../../../dist/pictures/index.js');
+const cache = new Pictures();
+const first = await cache.png(mapImage('zh'), 'zh');
+const coldMs = now() - t;
+const rssAfterFirst = rss();
+
+// A picture already drawn: what every card after the first pays.
+const cached = [];
+for (let i = 0; i < 2000; i++) {
+  t = now();
+  await cache.png(mapImage('zh'), 'zh');
+  cached.push(now() - t);
+}
+cached.sort((a, b) => a - b);
+
+// Drawn again from scratch (a fresh cache each time), warm modules: the cost of each new picture.
+const samples = quick ? 3 : 10;
+const time = async (draw) => {
+  const out = [];
+  for (let i = 0; i < samples; i++) {
+    t = now();
+    await draw();
+    out.push(now() - t);
+  }
+  return median(out);
+};
+const mapMs = await time(() => new Pictures().png(mapImage('en', ['hubei']), 'en'));
+const barsMs = await time(() => new Pictures().png(barsImage('zh'), 'zh'));
+const barsBytes = (await new Pictures().png(barsImage('zh'), 'zh')).bytes.length;
+
+// 200 different pictures (two-region highlights) through one cache: resident memory must level off.
+const ids = report.regions.map((r) => r.id);
+const pairs = ids.flatMap((a, i) => ids.slice(i + 1).map((b) => [a, b]));
+const total = quick ? 60 : 200;
+const readings = [];
+const memCache = new Pictures();
+for (let i = 0; i < total; i++) {
+  await memCache.png(mapImage(i % 2 ? 'en' : 'zh', pairs[i]), i % 2 ? 'en' : 'zh');
+  if ([20, total / 2, total].includes(i + 1)) readings.push({ after: i + 1, rss: rss() });
+}
+
+await memCache.close(); // the rasteriser's thread
+
+process.stdout.write(`${JSON.stringify({
+  coldMs, mapBytes: first.bytes.length, cachedP50Ms: cached[Math.floor(cached.length / 2)], cachedP99Ms: cached[Math.floor(cached.length * 0.99)],
+  mapMs, barsMs, barsBytes, rssBefore, rssAfterFirst, readings, kept: memCache.size,
+})}\n`);

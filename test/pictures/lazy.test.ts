@@ -1,0 +1,20 @@
+/**
+ * Start-up must not pay for pictures: the bot, its adapters and the console chat load without
+ * ECharts, resvg or the fonts; the renderer comes with the first picture.
+ */
+import { createRequire } from 'node:module';
+import { expect, it } from 'vitest';
+
+const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => /[\\/](echarts|zrender|@resvg)[\\/]/.test(k));
+
+it('starting the bot loads no part of the renderer; the first picture does', async () => {
+  await import('../../src/app.js');
+  await import('../../src/platforms/slack/adapter.js');
+  await import('../../src/platforms/feishu/adapter.js');
+  await import('../../src/platforms/console/chat.js');
+  expect(loaded()).toEqual([]);
+  const { Pictures } = await import('../../src/pictures/index.js');
+  const { barsImage } = await import('../../src/core/pictures.js');
+  await new Pictures().png(barsImage('en'), 'en');
+  expect(loaded().some((k) => k.includes('echarts'))).toBe(true);
+}, 60_000);
