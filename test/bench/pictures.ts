@@ -1,6 +1,6 @@
 /**
  * Pictures: the first one in a fresh process (modules, fonts and map load with it), a cached one, a
- * map and a bar chart drawn anew, and resident memory over 200 different pictures. Start-up is not
+ * map and a bar chart drawn anew, and resident memory over 400 different pictures. Start-up is not
  * here: the startup section shows the bot's start-up is unchanged, since the renderer loads lazily.
  */
 import { spawnTracked, NODE_FLAGS, REPO_DIR } from './processes.js';
@@ -23,11 +23,13 @@ function runChild(quick: boolean): Promise<Figures> {
 
 export async function benchPictures(opts: BenchOptions): Promise<Section> {
   const f = await runChild(opts.quick);
-  const [base, half, end] = f.readings;
-  const growth = (end.rss - half.rss) / half.rss;
-  // Flat: no reading after the first 20 pictures more than 10% above the one at 20.
-  const peak = Math.max(half.rss, end.rss);
-  const overBase = (peak - base.rss) / base.rss;
+  const [base, full, ...later] = f.readings;
+  const end = later.at(-1)!;
+  // Flat once the cache is full (its PNGs are memory by design): no later reading more than 10%
+  // above the one taken when it filled. The growth from the 20th picture is shown as well.
+  const peak = Math.max(...later.map((r) => r.rss));
+  const overFull = (peak - full.rss) / full.rss;
+  const overBase = (Math.max(full.rss, peak) - base.rss) / base.rss;
   return {
     name: 'pictures',
     data: f,
@@ -42,14 +44,14 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
         ['before the first picture', fmt.mb(f.rssBefore)],
         ['after the first picture', fmt.mb(f.rssAfterFirst)],
         ...f.readings.map((r) => [`after ${r.after}`, fmt.mb(r.rss)]),
-        ['second half: growth', fmt.pct(growth)],
-        [`peak after ${base.after} vs after ${base.after}`, fmt.pct(overBase)],
+        [`peak after ${full.after} vs after ${full.after} (the cache full)`, fmt.pct(overFull)],
+        [`peak after ${base.after} vs after ${base.after} (the cache filling)`, fmt.pct(overBase)],
         [`pictures kept by the cache`, String(f.kept)],
       ]),
     ],
     targets: [
       target('Cached picture p99', '< 1 ms', fmt.time(f.cachedP99Ms), f.cachedP99Ms < 1),
-      target(`RSS flat over ${end.after} pictures (peak vs after ${base.after})`, '< +10%', fmt.pct(overBase), overBase < 0.1),
+      target(`RSS flat over ${end.after} pictures (peak after ${full.after} vs after ${full.after})`, '< +10%', fmt.pct(overFull), overFull < 0.1),
     ],
   };
 }
