@@ -187,6 +187,8 @@ export class Outbox {
   async drain(deadline: number): Promise<void> {
     this.shutdownDeadline = Math.min(this.shutdownDeadline, deadline);
     this.pump(); // replies backing off past the deadline give up now
+    // Not settleBy(): its timer is unref'd, and this one must hold the process open until the deadline,
+    // or a reply waiting out a backoff (whose timer is unref'd) would be lost unlogged at exit.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeUp = new Promise<void>((resolve) => { timer = setTimeout(resolve, Math.max(0, deadline - this.now())); });
     await Promise.race([this.idle(), timeUp]);
