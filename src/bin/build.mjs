@@ -89,7 +89,10 @@ const ourSources = {
       contents: `
         export { default as App } from '@slack/bolt/dist/App';
         export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
-        export { default as SocketModeReceiver } from '@slack/bolt/dist/receivers/SocketModeReceiver';
+        // Socket Mode (its client, and undici for its WebSocket) loads when a receiver is built.
+        export function SocketModeReceiver(options) {
+          return new (require('@slack/bolt/dist/receivers/SocketModeReceiver').default)(options);
+        }
         export * as HTTPModuleFunctions from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
         export { isRawBodyError } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
         export { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request';
@@ -97,6 +100,17 @@ const ourSources = {
         export * as webApi from '@slack/web-api';
       `,
     }));
+    // Bolt's App loads its Socket Mode receiver up front for `socketMode: true`, which the bot never
+    // sets (it builds its own receiver): loaded on first use instead, an HTTP-mode start never does.
+    b.onLoad({ filter: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/ }, (args) => {
+      const eager = 'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));';
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(eager)) {
+        console.warn('build: Bolt\'s App.js has changed: its Socket Mode receiver is loaded at start-up');
+        return undefined;
+      }
+      return { contents: text.replace(eager, 'const SocketModeReceiver_1 = { get default() { return __importDefault(require("./receivers/SocketModeReceiver")).default; } };'), loader: 'js' };
+    });
   },
 };
 const { metafile } = await build({
