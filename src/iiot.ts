@@ -157,3 +157,8 @@ export async function preload(): Promise<void> {
   createFeishuAdapter(config.feishu!, deps);
   renderText(handle({ text: '湖北', platform: 'cli' }).card);
 }
+
+/** For the build: data/ against its schemas (loaded only here: start-up does not parse them). */
+export async function checkShippedData(): Promise<void> {
+  (await import('./core/data-schema.js')).checkShippedData();
+}

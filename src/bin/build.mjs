@@ -11,7 +11,8 @@
  *    renderer stays out of it and is imported from step 1 on the first picture. The licences of the
  *    bundled packages are collected in dist/iiot.cjs.LICENSES.txt.
  * 3. dist/iiot.cjs.cache: V8's compiled code of the bundle, recorded by a fresh `node` that loads
- *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it.
+ *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it. The
+ *    same child checks data/ against its schemas: a bad edit fails the build, so `npm start` too.
  *
  * Everything is built in dist.next/ and swapped in, so a bot running from dist/ never sees half a
  * build. It takes a few seconds, so `npm start` rebuilds every time and dist/ is never older than
@@ -142,10 +143,14 @@ for (const f of LEFT_OUT) {
 }
 writeFileSync(`${bundle}.LICENSES.txt`, licences(bundled));
 
-// 3. The code cache, recorded by the Node that will run it.
-execFileSync(process.execPath, ['--input-type=module', '-e',
-  `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
-   await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(out, 'iiot.cjs'))});`], { stdio: 'inherit' });
+// 3. data/ checked, and the code cache recorded by the Node that will run it.
+try {
+  execFileSync(process.execPath, ['--input-type=module', '-e',
+    `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
+     await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(out, 'iiot.cjs'))});`], { stdio: 'inherit' });
+} catch {
+  process.exit(1); // the child said why; dist/ is left as it was
+}
 
 rmSync(out, { recursive: true, force: true });
 renameSync(next, out);

@@ -25,7 +25,7 @@ function evaluate(file, cachedData, filename = file) {
   return { exports: module.exports, script };
 }
 
-/** The bundle's exports (src/iiot.ts: run, preload), with the recorded code cache when there is one. */
+/** The bundle's exports (src/iiot.ts: run, preload, checkShippedData), with the recorded code cache when there is one. */
 export function loadBundle(file) {
   let cachedData;
   try {
@@ -37,11 +37,20 @@ export function loadBundle(file) {
 }
 
 /**
- * For the build: loads everything start-up needs (preload) and writes what V8 compiled to the cache.
+ * For the build: loads everything start-up needs (preload), checks the shipped data files, and writes
+ * what V8 compiled to the cache; a data file that fails its schema fails the build.
  * The cache keeps the script's name for stack traces, so it is named as it will run: `runAs`.
  */
 export async function recordCodeCache(file, runAs) {
   const { exports, script } = evaluate(file, undefined, runAs);
   await exports.preload();
-  writeFileSync(cacheOf(file), script.createCachedData());
+  const cache = script.createCachedData();
+  // data/ is checked here, not at each start; after the recording, so start-up never needs its code.
+  try {
+    await exports.checkShippedData();
+  } catch (err) {
+    process.stderr.write(`build: data/ fails its checks (src/core/data-schema.ts): ${err.message}\n`);
+    process.exit(1);
+  }
+  writeFileSync(cacheOf(file), cache);
 }
