@@ -22,6 +22,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -103,15 +104,13 @@ const ourSources = {
     }));
     // Bolt's App loads its Socket Mode receiver up front for `socketMode: true`, which the bot never
     // sets (it builds its own receiver): loaded on first use instead, an HTTP-mode start never does.
-    b.onLoad({ filter: /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/ }, (args) => {
-      const eager = 'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));';
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes(eager)) {
-        console.warn('build: Bolt\'s App.js has changed: its Socket Mode receiver is loaded at start-up');
-        return undefined;
-      }
-      return { contents: text.replace(eager, 'const SocketModeReceiver_1 = { get default() { return __importDefault(require("./receivers/SocketModeReceiver")).default; } };'), loader: 'js' };
-    });
+    patch(b, /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/,
+      'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));',
+      'const SocketModeReceiver_1 = { get default() { return __importDefault(require("./receivers/SocketModeReceiver")).default; } };',
+      'Bolt loads its Socket Mode receiver at start-up');
+    // One axios: node-sdk and Bolt's Web API client require() its CommonJS build; our import would
+    // otherwise add its ES module build beside it.
+    b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
   },
 };
 const { metafile } = await build({
@@ -154,6 +153,25 @@ try {
 
 rmSync(out, { recursive: true, force: true });
 renameSync(next, out);
+
+/**
+ * A dependency's file as bundled with one exact piece of text replaced, for what it would load or do at
+ * start-up without need. A new version without that text is bundled as it is, with a warning saying
+ * what start-up pays again.
+ */
+function patch(b, filter, text, replacement, cost) {
+  b.onLoad({ filter }, (args) => {
+    const source = readFileSync(args.path, 'utf8');
+    if (source.includes(text)) return { contents: source.replace(text, replacement), loader: 'js' };
+    console.warn(`build: ${relative(root, args.path)} has changed; ${cost} again`);
+    return undefined;
+  });
+}
+
+/** Where require() finds a package from `dir`. */
+function requireFrom(dir, name) {
+  return createRequire(join(dir, 'package.json')).resolve(name);
+}
 
 /**
  * esbuild escapes non-ASCII characters in strings but leaves them in regular expressions (/[āĀ]/).
