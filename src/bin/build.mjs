@@ -32,6 +32,34 @@ const out = join(root, 'dist');
 const next = join(root, 'dist.next');
 const bundle = join(next, 'iiot.cjs');
 
+/**
+ * The parts of packages the bundle takes instead of their entry points. Bolt's also loads its Express
+ * and AWS Lambda receivers, OAuth's installer and more; prom-client's its Pushgateway client and
+ * cluster aggregation.
+ */
+const PARTS = {
+  '@slack/bolt': `
+    export { default as App } from '@slack/bolt/dist/App';
+    export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
+    // Socket Mode (its client, and undici for its WebSocket) loads when a receiver is built.
+    export function SocketModeReceiver(options) {
+      return new (require('@slack/bolt/dist/receivers/SocketModeReceiver').default)(options);
+    }
+    export * as HTTPModuleFunctions from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+    export { isRawBodyError } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+    export { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request';
+    export { LogLevel } from '@slack/logger';
+    export * as webApi from '@slack/web-api';
+  `,
+  'prom-client': `
+    export { default as Registry } from 'prom-client/lib/registry';
+    export { default as Counter } from 'prom-client/lib/counter';
+    export { default as Gauge } from 'prom-client/lib/gauge';
+    export { default as Histogram } from 'prom-client/lib/histogram';
+    export { default as collectDefaultMetrics } from 'prom-client/lib/defaultMetrics';
+  `,
+};
+
 /** Source modules left out of the bundle, imported from their file of step 1 when first needed. */
 const LEFT_OUT = new Set(['pictures/draw.js']);
 
@@ -82,26 +110,11 @@ const ourSources = {
         .replaceAll('import.meta.url', `__moduleUrl(${JSON.stringify(asBuilt)})`);
       return { contents, loader: 'ts' };
     });
-    // Bolt's entry point also loads its Express and AWS Lambda receivers, OAuth's installer and
-    // more; the bot uses App, its HTTP and Socket Mode receivers and the Web API client. A name
-    // the Slack adapter imports that is not here fails the build ("No matching export").
-    b.onResolve({ filter: /^@slack\/bolt$/ }, (args) => (args.importer.startsWith(src) ? { path: 'bolt', namespace: 'bolt-parts' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'bolt-parts' }, () => ({
-      resolveDir: root,
-      contents: `
-        export { default as App } from '@slack/bolt/dist/App';
-        export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
-        // Socket Mode (its client, and undici for its WebSocket) loads when a receiver is built.
-        export function SocketModeReceiver(options) {
-          return new (require('@slack/bolt/dist/receivers/SocketModeReceiver').default)(options);
-        }
-        export * as HTTPModuleFunctions from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
-        export { isRawBodyError } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
-        export { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request';
-        export { LogLevel } from '@slack/logger';
-        export * as webApi from '@slack/web-api';
-      `,
-    }));
+    // Packages whose entry point loads more than the bot uses (PARTS): our imports of them get only
+    // the parts used. A name a source imports that is not there fails the build ("No matching export").
+    const parts = new RegExp(`^(${Object.keys(PARTS).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
+    b.onResolve({ filter: parts }, (args) => (args.importer.startsWith(src) ? { path: args.path, namespace: 'parts' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'parts' }, (args) => ({ resolveDir: root, contents: PARTS[args.path] }));
     // Bolt's App loads its Socket Mode receiver up front for `socketMode: true`, which the bot never
     // sets (it builds its own receiver): loaded on first use instead, an HTTP-mode start never does.
     patch(b, /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/,
