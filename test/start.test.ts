@@ -183,6 +183,11 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
     expect(out).toContain('Hubei 湖北 · Tier: Leading the Way');
   });
 
+  it('draws a picture with the renderer the bundle leaves out and imports on first use', () => {
+    const png = execFileSync(process.execPath, [...BUILT_CLI, 'ask', '--format', 'png', 'map'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')) });
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
   it('starts both platforms (their SDKs imported lazily from dist/) and answers each', () => answersBothPlatforms(BUILT_CLI));
 
   // The bundle loads Bolt's Socket Mode receiver only when one is built: it must still connect.

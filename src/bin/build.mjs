@@ -92,7 +92,7 @@ for (const f of files.filter((f) => !isSource(f))) {
  * Our sources as the bundle needs them: `import.meta.url` becomes the module's URL in step 1;
  * `createRequire(import.meta.url)(x)` (node-sdk, loaded with require() for the reasons in
  * src/platforms/feishu/sdk.ts) becomes require(x), which esbuild bundles; an import() of a module
- * left out goes through the launcher's `__import`.
+ * left out goes through `__importer` (see the banner).
  */
 const ourSources = {
   name: 'our-sources',
@@ -104,7 +104,7 @@ const ourSources = {
       const contents = readFileSync(args.path, 'utf8')
         .replace(/(?<!typeof\s*)import\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (call, _q, spec) => {
           const target = posix.join(posix.dirname(asBuilt), spec);
-          return LEFT_OUT.has(target) ? `__import(__moduleUrl(${JSON.stringify(target)}))` : call;
+          return LEFT_OUT.has(target) ? `__importer(__moduleUrl(${JSON.stringify(target)}))` : call;
         })
         .replaceAll('createRequire(import.meta.url)(', 'require(')
         .replaceAll('import.meta.url', `__moduleUrl(${JSON.stringify(asBuilt)})`);
@@ -140,7 +140,8 @@ const { metafile } = await build({
   external: ['pino-pretty'],
   // Every import() is a require() of the bundle's own code; the renderer's goes through __import.
   supported: { 'dynamic-import': false },
-  banner: { js: 'var __moduleUrl=(f)=>require("node:url").pathToFileURL(require("node:path").join(__dirname,f)).href;' },
+  // __import: the launcher's when it runs the bundle through its code cache, import() under require().
+  banner: { js: 'var __moduleUrl=(f)=>require("node:url").pathToFileURL(require("node:path").join(__dirname,f)).href,__importer=typeof __import=="function"?__import:(u)=>import(u);' },
   plugins: [ourSources],
   absWorkingDir: root,
   sourcemap: 'linked',

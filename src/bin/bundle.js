@@ -25,8 +25,13 @@ function evaluate(file, cachedData, filename = file) {
   return { exports: module.exports, script };
 }
 
-/** The bundle's exports (src/iiot.ts: run, preload, checkShippedData), with the recorded code cache when there is one. */
+/**
+ * The bundle's exports (src/iiot.ts: run, preload, checkShippedData), with the recorded code cache when
+ * there is one. Under --enable-source-maps it is require()d instead: Node maps the stack traces of
+ * required modules to the TypeScript, not those of code compiled by vm.Script.
+ */
 export function loadBundle(file) {
+  if (process.sourceMapsEnabled) return createRequire(import.meta.url)(file);
   let cachedData;
   try {
     cachedData = readFileSync(cacheOf(file));
