@@ -13,8 +13,8 @@ import vm from 'node:vm';
 const cacheOf = (file) => `${file}.cache`;
 
 /**
- * Evaluates the bundle as CommonJS, on one line with Node's own wrapper so stack traces keep their
- * line numbers. `__import` is the bundle's only way to the ES modules it leaves out (the picture
+ * Evaluates the bundle as CommonJS, its wrapper on the first line as Node's is, so stack traces keep
+ * their line numbers. `__import` is the bundle's only way to the ES modules it leaves out (the picture
  * renderer): code compiled by vm.Script may not call import() without an experimental flag.
  */
 function evaluate(file, cachedData, filename = file) {
