@@ -109,28 +109,36 @@ describe('iiot start with a malformed REDIS_URL', () => {
   });
 });
 
+/** Slack credentials only: Socket Mode by default, a slash command answered over the socket. */
+async function answersOverSocketMode(cli: string[]): Promise<void> {
+  // No Slack route, but the operator endpoints (/healthz, /readyz, /metrics) still take PORT.
+  const appToken = `xapp-1-start-${cli === SOURCE_CLI ? 'src' : 'built'}`;
+  const run = start({ PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: appToken, SLACK_API_URL: slack.apiUrl }, cli);
+  await slack.waitFor(() => slack.callsTo('apps.connections.open').find((c) => c.token === appToken), 'apps.connections.open', 15_000)
+    .catch((err) => { throw new Error(`${err}: ${run.output()}`); });
+  await slack.waitForSocket();
+  const envelopeId = `start-env-${appToken}`;
+  slack.sendEnvelope({ envelope_id: envelopeId, type: 'slash_commands', accepts_response_payload: true, payload: slashCommand('GANSU', slack.responseUrl('start-sock')) });
+  const ack = await slack.waitForAck(envelopeId);
+  expect(JSON.stringify(ack.payload.blocks)).toContain('Getting Started');
+}
+
+/** Feishu credentials only: the long connection by default, a pushed event replied to. */
+async function answersOverLongConnection(cli: string[]): Promise<void> {
+  const run = start({ PORT: String(await freePort()), FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret, FEISHU_DOMAIN: feishu.origin }, cli);
+  await waitFor(() => (feishu.connections > 0 ? true : undefined), 15_000).catch(() => { throw new Error(`no long connection: ${run.output()}`); });
+  const event = messageEvent({ appId: FEISHU.appId, token: '', chatType: 'p2p', text: '後發追趕有哪些省？' });
+  expect((await feishu.pushEvent(event)).code).toBe(200);
+  const reply = await waitFor(() => feishu.delivered.find((d) => d.target === event.event.message.message_id));
+  expect(cardText(reply.card)).toContain('山西、河北、内蒙古');
+}
+
 describe('iiot start with Slack credentials only', () => {
-  it('connects in Socket Mode by default and answers a slash command over the socket', async () => {
-    // No Slack route, but the operator endpoints (/healthz, /readyz, /metrics) still take PORT.
-    const run = start({ PORT: String(await freePort()), SLACK_BOT_TOKEN: 'xoxb-start-socket', SLACK_APP_TOKEN: 'xapp-1-start', SLACK_API_URL: slack.apiUrl });
-    await slack.waitFor(() => slack.callsTo('apps.connections.open').find((c) => c.token === 'xapp-1-start'), 'apps.connections.open', 15_000)
-      .catch((err) => { throw new Error(`${err}: ${run.output()}`); });
-    await slack.waitForSocket();
-    slack.sendEnvelope({ envelope_id: 'start-env-1', type: 'slash_commands', accepts_response_payload: true, payload: slashCommand('GANSU', slack.responseUrl('start-sock')) });
-    const ack = await slack.waitForAck('start-env-1');
-    expect(JSON.stringify(ack.payload.blocks)).toContain('Getting Started');
-  });
+  it('connects in Socket Mode by default and answers a slash command over the socket', () => answersOverSocketMode(SOURCE_CLI));
 });
 
 describe('iiot start with Feishu credentials only', () => {
-  it('opens the long connection by default and replies to a pushed event', async () => {
-    const run = start({ PORT: String(await freePort()), FEISHU_APP_ID: FEISHU.appId, FEISHU_APP_SECRET: FEISHU.secret, FEISHU_DOMAIN: feishu.origin });
-    await waitFor(() => (feishu.connections > 0 ? true : undefined), 15_000).catch(() => { throw new Error(`no long connection: ${run.output()}`); });
-    const event = messageEvent({ appId: FEISHU.appId, token: '', chatType: 'p2p', text: '後發追趕有哪些省？' });
-    expect((await feishu.pushEvent(event)).code).toBe(200);
-    const reply = await waitFor(() => feishu.delivered.find((d) => d.target === event.event.message.message_id));
-    expect(cardText(reply.card)).toContain('山西、河北、内蒙古');
-  });
+  it('opens the long connection by default and replies to a pushed event', () => answersOverLongConnection(SOURCE_CLI));
 });
 
 describe('iiot start against an API that never answers', () => {
@@ -175,5 +183,15 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
     expect(out).toContain('Hubei 湖北 · Tier: Leading the Way');
   });
 
+  it('draws a picture with the renderer the bundle leaves out and imports on first use', () => {
+    const png = execFileSync(process.execPath, [...BUILT_CLI, 'ask', '--format', 'png', 'map'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')) });
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
   it('starts both platforms (their SDKs imported lazily from dist/) and answers each', () => answersBothPlatforms(BUILT_CLI));
+
+  // The bundle loads Bolt's Socket Mode receiver only when one is built: it must still connect.
+  it('connects to Slack in Socket Mode and answers over the socket', () => answersOverSocketMode(BUILT_CLI));
+
+  it('opens Feishu\'s long connection and replies to a pushed event', () => answersOverLongConnection(BUILT_CLI));
 });

@@ -1,29 +1,75 @@
 /**
- * `npm run build` (npm install and npm start run it): src/ → dist/, one JavaScript file per
- * TypeScript file in the same folders, so every relative path means the same from dist/ as from
- * src/: lazy `import()`s, `new URL('../../data/report.json', import.meta.url)`. Every other file
- * under src/ (src/core/sound-index.json) is copied beside them. Dependencies stay in node_modules.
- * src/bin/ (the launcher that runs dist/, and this script) is not built.
+ * `npm run build` (npm install and npm start run it): src/ → dist/, in three steps.
  *
- * esbuild strips the types in well under a second, so `npm start` rebuilds every time and dist/ is
- * never older than the sources; `npm test` checks the types (tsc --noEmit).
+ * 1. One JavaScript file per TypeScript file in the same folders (dist/app.js, dist/core/data.js …),
+ *    so every relative path means the same from dist/ as from src/. Every other file under src/
+ *    (src/core/sound-index.json, the rasteriser's worker) is copied beside them. The bench imports
+ *    these, and the picture renderer (ECharts) loads from them when the first picture is drawn.
+ * 2. dist/iiot.cjs: the `iiot` command (src/iiot.ts) bundled with its dependencies, minified — one
+ *    file instead of some 1,500 module resolutions and reads, which is most of start-up. Each source
+ *    module in it sees `import.meta.url` as its file of step 1, so its data paths hold; the picture
+ *    renderer stays out of it and is imported from step 1 on the first picture. The licences of the
+ *    bundled packages are collected in dist/iiot.cjs.LICENSES.txt.
+ * 3. dist/iiot.cjs.cache: V8's compiled code of the bundle, recorded by a fresh `node` that loads
+ *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it. The
+ *    same child checks data/ against its schemas: a bad edit fails the build, so `npm start` too.
+ *
+ * Everything is built in dist.next/ and swapped in, so a bot running from dist/ never sees half a
+ * build. It takes a few seconds, so `npm start` rebuilds every time and dist/ is never older than
+ * the sources; `npm test` checks the types (tsc --noEmit) and runs the sources through tsx.
+ * src/bin/ (the launcher, this script) is not built.
  */
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, posix, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const src = join(root, 'src');
 const out = join(root, 'dist');
-// Built beside dist/ and swapped in, so a bot running from dist/ never sees half a build.
 const next = join(root, 'dist.next');
+const bundle = join(next, 'iiot.cjs');
+
+/**
+ * The parts of packages the bundle takes instead of their entry points. Bolt's also loads its Express
+ * and AWS Lambda receivers, OAuth's installer and more; prom-client's its Pushgateway client and
+ * cluster aggregation.
+ */
+const PARTS = {
+  '@slack/bolt': `
+    export { default as App } from '@slack/bolt/dist/App';
+    export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
+    // Socket Mode (its client, and undici for its WebSocket) loads when a receiver is built.
+    export function SocketModeReceiver(options) {
+      return new (require('@slack/bolt/dist/receivers/SocketModeReceiver').default)(options);
+    }
+    export * as HTTPModuleFunctions from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+    export { isRawBodyError } from '@slack/bolt/dist/receivers/HTTPModuleFunctions';
+    export { verifySlackRequest } from '@slack/bolt/dist/receivers/verify-request';
+    export { LogLevel } from '@slack/logger';
+    export * as webApi from '@slack/web-api';
+  `,
+  'prom-client': `
+    export { default as Registry } from 'prom-client/lib/registry';
+    export { default as Counter } from 'prom-client/lib/counter';
+    export { default as Gauge } from 'prom-client/lib/gauge';
+    export { default as Histogram } from 'prom-client/lib/histogram';
+    export { default as collectDefaultMetrics } from 'prom-client/lib/defaultMetrics';
+  `,
+};
+
+/** Source modules left out of the bundle, imported from their file of step 1 when first needed. */
+const LEFT_OUT = new Set(['pictures/draw.js']);
 
 const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
   .filter((f) => !f.startsWith('bin/') && statSync(join(src, f)).isFile());
 const isSource = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
 
 rmSync(next, { recursive: true, force: true });
+
+// 1. One file per module.
 await build({
   entryPoints: files.filter(isSource).map((f) => join(src, f)),
   outdir: next,
@@ -40,5 +86,126 @@ for (const f of files.filter((f) => !isSource(f))) {
   mkdirSync(dirname(join(next, f)), { recursive: true });
   cpSync(join(src, f), join(next, f));
 }
+
+// 2. The bundle.
+/**
+ * Our sources as the bundle needs them: `import.meta.url` becomes the module's URL in step 1;
+ * `createRequire(import.meta.url)(x)` (node-sdk, loaded with require() for the reasons in
+ * src/platforms/feishu/sdk.ts) becomes require(x), which esbuild bundles; an import() of a module
+ * left out goes through `__importer` (see the banner).
+ */
+const ourSources = {
+  name: 'our-sources',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      const rel = relative(src, args.path).split('\\').join('/');
+      if (rel.startsWith('..')) return undefined;
+      const asBuilt = rel.replace(/\.ts$/, '.js');
+      const contents = readFileSync(args.path, 'utf8')
+        .replace(/(?<!typeof\s*)import\((['"])(\.{1,2}\/[^'"]+)\1\)/g, (call, _q, spec) => {
+          const target = posix.join(posix.dirname(asBuilt), spec);
+          return LEFT_OUT.has(target) ? `__importer(__moduleUrl(${JSON.stringify(target)}))` : call;
+        })
+        .replaceAll('createRequire(import.meta.url)(', 'require(')
+        .replaceAll('import.meta.url', `__moduleUrl(${JSON.stringify(asBuilt)})`);
+      return { contents, loader: 'ts' };
+    });
+    // Packages whose entry point loads more than the bot uses (PARTS): our imports of them get only
+    // the parts used. A name a source imports that is not there fails the build ("No matching export").
+    const parts = new RegExp(`^(${Object.keys(PARTS).map((p) => p.replace(/[/]/g, '\\/')).join('|')})$`);
+    b.onResolve({ filter: parts }, (args) => (args.importer.startsWith(src) ? { path: args.path, namespace: 'parts' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'parts' }, (args) => ({ resolveDir: root, contents: PARTS[args.path] }));
+    // Bolt's App loads its Socket Mode receiver up front for `socketMode: true`, which the bot never
+    // sets (it builds its own receiver): loaded on first use instead, an HTTP-mode start never does.
+    patch(b, /[\\/]@slack[\\/]bolt[\\/]dist[\\/]App\.js$/,
+      'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));',
+      'const SocketModeReceiver_1 = { get default() { return __importDefault(require("./receivers/SocketModeReceiver")).default; } };',
+      'Bolt loads its Socket Mode receiver at start-up');
+    // One axios: node-sdk and Bolt's Web API client require() its CommonJS build; our import would
+    // otherwise add its ES module build beside it.
+    b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
+  },
+};
+const { metafile } = await build({
+  entryPoints: [join(src, 'iiot.ts')],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  // Class and function names stay as written: errors are logged by name (AxiosError, ZodError …).
+  keepNames: true,
+  // Only for a terminal, and it resolves files at run time: loaded from node_modules as before.
+  external: ['pino-pretty'],
+  // Every import() is a require() of the bundle's own code; the renderer's goes through __import.
+  supported: { 'dynamic-import': false },
+  // __import: the launcher's when it runs the bundle through its code cache, import() under require().
+  banner: { js: 'var __moduleUrl=(f)=>require("node:url").pathToFileURL(require("node:path").join(__dirname,f)).href,__importer=typeof __import=="function"?__import:(u)=>import(u);' },
+  plugins: [ourSources],
+  absWorkingDir: root,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'warning',
+});
+asciiOnly(bundle);
+const bundled = Object.keys(metafile.inputs);
+for (const f of LEFT_OUT) {
+  if (bundled.includes(`src/${f.replace(/\.js$/, '.ts')}`)) throw new Error(`build: src/${f} must stay out of the bundle, but a static import pulled it in`);
+}
+writeFileSync(`${bundle}.LICENSES.txt`, licences(bundled));
+
+// 3. data/ checked, and the code cache recorded by the Node that will run it.
+try {
+  execFileSync(process.execPath, ['--input-type=module', '-e',
+    `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
+     await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(out, 'iiot.cjs'))});`], { stdio: 'inherit' });
+} catch {
+  process.exit(1); // the child said why; dist/ is left as it was
+}
+
 rmSync(out, { recursive: true, force: true });
 renameSync(next, out);
+
+/**
+ * A dependency's file as bundled with one exact piece of text replaced, for what it would load or do at
+ * start-up without need. A new version without that text is bundled as it is, with a warning saying
+ * what start-up pays again.
+ */
+function patch(b, filter, text, replacement, cost) {
+  b.onLoad({ filter }, (args) => {
+    const source = readFileSync(args.path, 'utf8');
+    if (source.includes(text)) return { contents: source.replace(text, replacement), loader: 'js' };
+    console.warn(`build: ${relative(root, args.path)} has changed; ${cost} again`);
+    return undefined;
+  });
+}
+
+/** Where require() finds a package from `dir`. */
+function requireFrom(dir, name) {
+  return createRequire(join(dir, 'package.json')).resolve(name);
+}
+
+/**
+ * esbuild escapes non-ASCII characters in strings but leaves them in regular expressions (/[āĀ]/).
+ * Escaped there too, the bundle is pure ASCII, which the launcher reads as Latin-1: a third of the
+ * time UTF-8 decoding takes. \\uXXXX means the same UTF-16 unit in a string, regular expression,
+ * template or comment; only after a backslash would it not, so that fails the build.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  if (/\\[^\x00-\x7f]/.test(text)) throw new Error(`build: ${file} has a backslash before a non-ASCII character`);
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** Each bundled package's name, version, licence and licence file, as its copy in node_modules has them. */
+function licences(inputs) {
+  const dirs = new Set(inputs.map((f) => f.match(/^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//)?.[1]).filter(Boolean));
+  return [...dirs].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const file = readdirSync(join(root, dir)).find((f) => /^(licen[sc]e|copying)/i.test(f));
+    const text = file && existsSync(join(root, dir, file)) ? readFileSync(join(root, dir, file), 'utf8').trim() : '(no licence file in the package)';
+    return `${pkg.name} ${pkg.version} — ${typeof pkg.license === 'string' ? pkg.license : JSON.stringify(pkg.license ?? pkg.licenses)}\n\n${text}\n`;
+  }).join(`\n${'-'.repeat(72)}\n\n`);
+}

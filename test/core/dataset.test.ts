@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { groupings, parseGroupings, parseReport, regionById, report, tierOf } from '../../src/core/data.js';
+import { groupings, regionById, report, tierOf } from '../../src/core/data.js';
+import { checkShippedData, parseGroupings, parseReport } from '../../src/core/data-schema.js';
 
 // The article the whole dataset comes from, as shipped beside the repo.
 const article = readFileSync(new URL('../../../shared/seed/000_80137d20f05c6e65.txt', import.meta.url), 'utf8');
@@ -78,6 +79,10 @@ describe('dataset against the article', () => {
     }
     for (const id of [...report.tiers, ...report.paths, ...report.metrics].map((x) => x.id)) expect(glossary).toContain(`\`${id}\``);
     expect(tierOf.get('hubei')!.id).toBe('leading');
+  });
+
+  it('ships files that pass the schemas and their cross-checks (the build checks them too)', () => {
+    expect(() => checkShippedData()).not.toThrow();
   });
 
   it('rejects data that puts a region in two tiers or names an unknown region', () => {

@@ -69,7 +69,6 @@ export class FakeSlack {
   private readonly wss = new WebSocketServer({ noServer: true });
   private sockets: WebSocket[] = [];
   private tsCounter = 1_700_000_000;
-  private helloSent = false;
 
   private constructor(private readonly server: Server) {}
 
@@ -184,8 +183,9 @@ export class FakeSlack {
     for (const ws of this.sockets) ws.terminate();
   }
 
+  /** Until a Socket Mode connection is open (and greeted): an earlier bot's closed one does not count. */
   waitForSocket(): Promise<void> {
-    return this.waitFor(() => (this.helloSent ? true : undefined), 'a Socket Mode connection').then(() => undefined);
+    return this.waitFor(() => (this.sockets.length > 0 ? true : undefined), 'a Socket Mode connection').then(() => undefined);
   }
 
   waitForAck(envelopeId: string): Promise<any> {
@@ -211,7 +211,6 @@ export class FakeSlack {
     });
     ws.on('close', () => { this.sockets = this.sockets.filter((s) => s !== ws); });
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0APP' } }));
-    this.helloSent = true;
     this.notify();
   }
 
