@@ -105,6 +105,19 @@ describe('signatures', () => {
     const res = await slack.command(slashCommand('湖北', fake.responseUrl('stale')), { timestamp: stale });
     expect(res.status).toBe(401);
   });
+
+  it('rejects a timestamp more than 5 minutes ahead (a request signed for replay later), and a missing one', async () => {
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await slack.command(slashCommand('湖北', fake.responseUrl('future')), { timestamp: future });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('湖北');
+    const body = new URLSearchParams(slashCommand('湖北', fake.responseUrl('no-ts'))).toString();
+    const unsigned = await slack.post(body, 'application/x-www-form-urlencoded', { headers: { 'x-slack-request-timestamp': '' } });
+    expect(unsigned.status).toBe(401);
+    // A clock a little ahead of this one is still Slack's.
+    const ahead = await slack.command(slashCommand('湖北', fake.responseUrl('ahead')), { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(ahead.status).toBe(200);
+  });
 });
 
 describe('/iiot', () => {

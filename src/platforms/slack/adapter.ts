@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, verifySlackRequest, webApi,
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, webApi,
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
@@ -19,18 +19,22 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
-  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackPicture, type RenderOptions, type SlackMessage,
+  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createSlackPictures } from './pictures.js';
 import { screenSignedBody } from './screen.js';
+import { slackSignatureProblem } from './signature.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** Platform errors worth another attempt; every other `ok: false` is final. */
 const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** A slash command's answer is seen by the asker alone until they press Share. */
+const EPHEMERAL = { response_type: 'ephemeral' } as const;
 
 /** How long a viewer's Slack locale is reused for App Home: people rarely change their language. */
 export const LOCALE_CACHE_TTL_MS = 60 * 60 * 1000;
@@ -61,12 +65,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const outbox = createOutbox('slack', report, log, (err) => slackVerdict(err, apiTimeoutMs), options);
   const postToResponseUrl = (url: string, message: object) => () => respondTo(url, message, apiTimeoutMs);
   if (config.mode === 'http' && !config.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is missing: HTTP mode needs it');
+  const signingSecret = config.signingSecret ?? '';
   if (config.mode === 'socket' && !config.appToken) throw new ConfigError('SLACK_APP_TOKEN is missing: Socket Mode needs it');
   // Our own HTTPReceiver, never started: its requestListener is mounted on the app's shared server.
-  // Every POST reaches it only through screen() below, which has already checked the signature with
-  // Bolt's own verifySlackRequest, so Bolt does not compute the same HMAC a second time.
+  // Every POST reaches it only through screen() below, which has already checked the signature
+  // (signature.ts), so Bolt does not compute the same HMAC a second time.
   const receiver = config.mode === 'http'
-    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES, signatureVerification: false })
+    ? new HTTPReceiver({ signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES, signatureVerification: false })
     : undefined;
   // Socket Mode's receiver is built here rather than by Bolt so its client's connection state is
   // visible: /readyz reports the socket down while the client reconnects.
@@ -189,11 +194,11 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = async (text: string, userId: string | undefined, ev: EventReport) => {
+  const slashAnswer = async (text: string, userId: string | undefined, ev: EventReport) => {
     const answer = await ask(text, userId, ev);
     // Share runs the command again: one with no language of its own keeps the one it was answered in.
     const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
-    return { answer, ack: { response_type: 'ephemeral' as const, ...render(answer, { share }) } };
+    return { answer, share };
   };
   /**
    * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
@@ -207,8 +212,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
-    const { answer, ack: body } = await slashAck(command.text, command.user_id, ev);
-    await ack(body);
+    const { answer, share } = await slashAnswer(command.text, command.user_id, ev);
+    await ack({ ...EPHEMERAL, ...render(answer, { share }) });
     ev.done('answered');
     await slashPicture(answer, { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url });
   });
@@ -321,8 +326,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
 
   /**
-   * Every POST is buffered and its signature checked here, with Bolt's own functions, before Bolt
-   * sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
+   * Every POST is buffered (with Bolt's own function) and its signature checked here, once, before
+   * Bolt sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
    * JSON) is refused at once with a 400: Bolt would crash on `null` (an unhandled rejection) and
    * hold the others 3 s for a 404. The one hot request, a signed `/iiot`, is answered here too,
    * without Bolt's dispatch through every listener's middleware: that dispatch is most of Bolt's
@@ -341,22 +346,15 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       log.info({ platform: 'slack' }, `request aborted by the client: ${(err as Error).message}`);
       return void res.destroy();
     }
-    const body = buffered.rawBody.toString();
-    try {
-      verifySlackRequest({
-        signingSecret: config.signingSecret ?? '',
-        body,
-        headers: {
-          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
-        },
-      });
-    } catch (err) {
-      // A bad signature or a stale timestamp: Bolt would refuse it the same way.
-      report.rejected('slack', 401, (err as Error).message);
+    const forged = slackSignatureProblem(signingSecret, {
+      timestamp: req.headers['x-slack-request-timestamp'] as string | undefined,
+      signature: req.headers['x-slack-signature'] as string | undefined,
+    }, buffered.rawBody);
+    if (forged) {
+      report.rejected('slack', 401, forged);
       return refuse(res, 401);
     }
-    const screened = screenSignedBody(req.headers['content-type'], body);
+    const screened = screenSignedBody(req.headers['content-type'], buffered.rawBody.toString());
     if (!screened.ok) {
       report.rejected('slack', screened.status, screened.reason);
       return refuse(res, screened.status);
@@ -364,8 +362,11 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
-    const { answer, ack } = await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
-    boltHttp.buildContentResponse(res, ack);
+    const { answer, share } = await slashAnswer(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
+    // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
+    // buildContentResponse would serialise again and send it chunked.
+    const json = renderSlackJson(answer, { share }, EPHEMERAL);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
     ev.done('answered');
     // After the ack, tracked so shutdown waits for it like for a listener.
     void outbox.track(slashPicture(answer, {
