@@ -68,11 +68,15 @@ function label(key: keyof typeof LABELS, lang?: Lang): string {
   return lang ? LABELS[key][lang] : `${LABELS[key].zh} / ${LABELS[key].en}`;
 }
 
+const MRKDWN_CONTROL = /[&<>]/;
+
 /**
  * mrkdwn treats only `&`, `<` and `>` as control characters (`<!channel>`, `<@U123>`, `<url|label>`),
  * so escaping these three makes any text inert. Nothing else is entity-encoded.
  */
 export function escapeMrkdwn(text: string): string {
+  // Most text has none of the three: one scan instead of three replacements.
+  if (!MRKDWN_CONTROL.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -511,6 +511,7 @@ function slackVerdict(err: unknown, timeoutMs: number): FailureVerdict {
  * the renderer escapes everything again on the way out, so nothing becomes markup.
  */
 function fromSlackText(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
