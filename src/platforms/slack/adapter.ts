@@ -9,7 +9,7 @@ import {
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import { questionLang } from '../../core/parse.js';
-import type { Answer, Lang } from '../../core/types.js';
+import type { Answer, Inbound, Lang } from '../../core/types.js';
 import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type SlackConfig } from '../../infra/config.js';
 import { seconds, settleBy, withTimeout } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
@@ -22,6 +22,7 @@ import {
   renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createSlackPictures } from './pictures.js';
 import { screenSignedBody } from './screen.js';
@@ -116,9 +117,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    */
   const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> => {
     ev.note({ text });
+    const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
+    return answerTo(typed ? await langs.typed(inbound) : inbound, ev);
+  };
+  const answerTo = (inbound: Inbound, ev: EventReport): Answer | undefined => {
     try {
-      const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
-      const answer = deps.handle(typed ? await langs.typed(inbound) : inbound);
+      const answer = deps.handle(inbound);
       ev.note({ intent: answer.intent });
       return answer;
     } catch (err) {
@@ -196,9 +200,23 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
   const slashAnswer = async (text: string, userId: string | undefined, ev: EventReport) => {
     const answer = await ask(text, userId, ev);
-    // Share runs the command again: one with no language of its own keeps the one it was answered in.
-    const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
-    return { answer, share };
+    return { answer, share: shareOf(text, answer) };
+  };
+  /**
+   * HTTP mode's ack, as JSON: the same question with the same fallback language gets the same
+   * bytes, so popular ones are answered and rendered once (answer-memo.ts). The event is still
+   * reported in full: text, intent, outcome.
+   */
+  const acks = createAnswerMemo<{ answer: Answer; json: string }>();
+  const slashJson = async (text: string, userId: string | undefined, ev: EventReport) => {
+    ev.note({ text });
+    const inbound = await langs.typed({ text: fromSlackText(text), platform: 'slack', userId });
+    const kept = acks.get({ ...inbound, text }, () => {
+      const answer = answerTo(inbound, ev);
+      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer) }, EPHEMERAL) };
+    });
+    if (kept) ev.note({ intent: kept.answer.intent });
+    return kept ?? { answer: undefined, json: renderSlackJson(undefined, {}, EPHEMERAL) };
   };
   /**
    * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
@@ -362,10 +380,9 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
-    const { answer, share } = await slashAnswer(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
     // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
     // buildContentResponse would serialise again and send it chunked.
-    const json = renderSlackJson(answer, { share }, EPHEMERAL);
+    const { answer, json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
     ev.done('answered');
     // After the ack, tracked so shutdown waits for it like for a listener.
@@ -503,6 +520,11 @@ function slackVerdict(err: unknown, timeoutMs: number): FailureVerdict {
     default:
       return { retry: true, reason: describe(err) }; // a network error from fetch itself
   }
+}
+
+/** Share runs the command again: one with no language of its own keeps the one it was answered in. */
+function shareOf(text: string, answer: Answer | undefined): string {
+  return `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
 }
 
 /**
