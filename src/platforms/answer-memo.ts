@@ -12,7 +12,7 @@ import type { Inbound } from '../core/types.js';
 
 /** Longest question text kept; typical questions are a few words. */
 export const MEMO_MAX_TEXT = 200;
-export const MEMO_MAX_ENTRIES = 256;
+export const MEMO_MAX_ENTRIES = 128;
 
 /** A question as the platform sent it, with what handle() reads besides the text. */
 export type Question = Pick<Inbound, 'text' | 'lang' | 'locale' | 'fallbackLang'>;
