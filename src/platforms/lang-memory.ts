@@ -50,7 +50,8 @@ export function createLangMemory({ store, platform, defaultLang, logger, ttlMs =
     async typed(inbound) {
       const own = questionLang(inbound.text);
       if (!own) return { ...inbound, fallbackLang: (await recall(inbound.userId)) ?? defaultLang };
-      if (inbound.userId) await store.set(key(inbound.userId), own, ttlMs).catch((err: unknown) => warn('write', err));
+      // The answer does not wait for the write: with Redis that is a round trip per question saved.
+      if (inbound.userId) store.set(key(inbound.userId), own, ttlMs).catch((err: unknown) => warn('write', err));
       return inbound;
     },
     async langFor(userId) {

@@ -68,11 +68,15 @@ function label(key: keyof typeof LABELS, lang?: Lang): string {
   return lang ? LABELS[key][lang] : `${LABELS[key].zh} / ${LABELS[key].en}`;
 }
 
+const MRKDWN_CONTROL = /[&<>]/;
+
 /**
  * mrkdwn treats only `&`, `<` and `>` as control characters (`<!channel>`, `<@U123>`, `<url|label>`),
  * so escaping these three makes any text inert. Nothing else is entity-encoded.
  */
 export function escapeMrkdwn(text: string): string {
+  // Most text has none of the three: one scan instead of three replacements.
+  if (!MRKDWN_CONTROL.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -180,6 +184,15 @@ export function fallbackText(card: Card): string {
  * buttons are kept, so next/previous navigation survives.
  */
 export function renderSlackCard(card: Card, opts: RenderOptions = {}): SlackMessage {
+  const { text, blocks } = layoutCard(card, opts);
+  return { text, blocks };
+}
+
+/**
+ * The card laid out within the limits, and, when it fit as it is (nearly always), the JSON of its
+ * blocks that the size check made: whoever sends the message as JSON reuses it (renderSlackJson).
+ */
+function layoutCard(card: Card, opts: RenderOptions): SlackMessage & { blocksJson?: string } {
   const maxBlocks = opts.maxBlocks ?? SLACK_LIMITS.blocks;
   const maxChars = opts.maxChars ?? SLACK_LIMITS.blockChars;
   const head: KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
@@ -192,7 +205,10 @@ export function renderSlackCard(card: Card, opts: RenderOptions = {}): SlackMess
 
   const fits = (blocks: KnownBlock[]) => blocks.length <= maxBlocks && size(blocks) <= maxChars;
   const all = [...head, ...body, ...tail];
-  if (fits(all)) return { text: fallbackText(card), blocks: all };
+  if (all.length <= maxBlocks) {
+    const blocksJson = JSON.stringify(all);
+    if (blocksJson.length <= maxChars) return { text: fallbackText(card), blocks: all, blocksJson };
+  }
 
   const notice: KnownBlock = { type: 'context', elements: [mrkdwn(label('trimmed', opts.lang), SLACK_LIMITS.contextText)] };
   const kept: KnownBlock[] = [...head];
@@ -239,6 +255,17 @@ export function renderSlackPicture(card: Card, fileId: string): SlackMessage {
 /** An answer as a message; Slack-only labels follow the answer's language. */
 export function renderSlackAnswer(answer: Answer, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage {
   return renderSlackCard(answer.card, { ...opts, lang: answer.lang });
+}
+
+/**
+ * The JSON of `{...fields, ...renderSlackAnswer(answer, opts)}` (the failure message without an
+ * answer), byte for byte, for a reply written straight to the HTTP response: the blocks are
+ * serialised once, by the size check, not a second time for sending.
+ */
+export function renderSlackJson(answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'>, fields: Record<string, string> = {}): string {
+  const message: SlackMessage & { blocksJson?: string } = answer ? layoutCard(answer.card, { ...opts, lang: answer.lang }) : renderSlackFailure();
+  const head = JSON.stringify(fields).slice(1, -1);
+  return `{${head}${head ? ',' : ''}"text":${JSON.stringify(message.text)},"blocks":${message.blocksJson ?? JSON.stringify(message.blocks)}}`;
 }
 
 /** What a user sees when the core itself failed: a plain apology, never a stack trace. */

@@ -12,7 +12,7 @@ import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
 import { renderSlackAnswer, renderSlackHome, SHARE_ACTION_ID, HOME_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, blockKitViolations, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
-import { capturingLogger, type LogLine } from '../support/logs.js';
+import { capturingLogger, jsonLogger, type LogLine } from '../support/logs.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 const TOKEN = 'xoxb-test-token';
@@ -104,6 +104,19 @@ describe('signatures', () => {
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;
     const res = await slack.command(slashCommand('湖北', fake.responseUrl('stale')), { timestamp: stale });
     expect(res.status).toBe(401);
+  });
+
+  it('rejects a timestamp more than 5 minutes ahead (a request signed for replay later), and a missing one', async () => {
+    const future = Math.floor(Date.now() / 1000) + 6 * 60;
+    const res = await slack.command(slashCommand('湖北', fake.responseUrl('future')), { timestamp: future });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('湖北');
+    const body = new URLSearchParams(slashCommand('湖北', fake.responseUrl('no-ts'))).toString();
+    const unsigned = await slack.post(body, 'application/x-www-form-urlencoded', { headers: { 'x-slack-request-timestamp': '' } });
+    expect(unsigned.status).toBe(401);
+    // A clock a little ahead of this one is still Slack's.
+    const ahead = await slack.command(slashCommand('湖北', fake.responseUrl('ahead')), { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(ahead.status).toBe(200);
   });
 });
 
@@ -443,6 +456,48 @@ describe('failures', () => {
     fake.clearFailures();
     expect((await slack.command(slashCommand('湖北', fake.responseUrl('after')))).status).toBe(200);
     expect(await (await fetch(`${origin}/healthz`)).text()).toBe('ok');
+  });
+});
+
+describe('a question asked again', () => {
+  it('gets the same card without the core working it out again; each ask is still its own event line', async () => {
+    const asked: string[] = [];
+    let failNext = true;
+    const counting = (inbound: Parameters<typeof handle>[0]) => {
+      asked.push(`${inbound.fallbackLang ?? ''}:${inbound.text}`);
+      if (failNext) { failNext = false; throw new Error('core down for a moment'); }
+      return handle(inbound);
+    };
+    const { logger, lines } = jsonLogger('info');
+    const adapter = createSlackAdapter({ mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl }, { handle: counting, overview, store: new MemoryStore(), logger });
+    const server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
+    try {
+      await adapter.start();
+      const sender = new SlackSender(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, SECRET);
+      const ask = async (text: string, user = 'U0ASKER') => (await sender.command(slashCommand(text, fake.responseUrl('again'), { user_id: user }))).text;
+      // An apology is never kept: the next asker gets the real answer.
+      expect(await ask('湖北')).toContain('Sorry, something went wrong');
+      const first = await ask('湖北');
+      expect(JSON.parse(first)).toEqual({ response_type: 'ephemeral', ...expected('湖北', '湖北') });
+      expect(await ask('湖北', 'U0SOMEONEELSE')).toBe(first);
+      expect(asked).toEqual([':湖北', ':湖北']);
+      // A bare /iiot depends on the asker's remembered language: answered per language, each kept.
+      const bareZh = await ask('', 'U0ASKER'); // wrote Chinese above
+      const bareEn = await ask('', 'U0NEWCOMER');
+      expect(JSON.parse(bareZh).blocks).toEqual(renderSlackAnswer(handle({ text: '', platform: 'slack', lang: 'zh' }), { share: 'help --lang zh' }).blocks);
+      expect(JSON.parse(bareEn).blocks).toEqual(renderSlackAnswer(handle({ text: '', platform: 'slack', lang: 'en' }), { share: 'help --lang en' }).blocks);
+      expect(await ask('', 'U0NEWCOMER')).toBe(bareEn);
+      expect(asked).toEqual([':湖北', ':湖北', 'zh:', 'en:']);
+      const events = lines().filter((l) => l.msg === 'event').map((l) => [l.kind, l.intent, l.outcome]);
+      expect(events).toEqual([
+        ['command', undefined, 'answered'],
+        ...Array.from({ length: 2 }, () => ['command', 'region', 'answered']),
+        ...Array.from({ length: 3 }, () => ['command', 'help', 'answered']),
+      ]);
+    } finally {
+      await adapter.stop();
+      await new Promise((r) => server.close(() => r(undefined)));
+    }
   });
 });
 

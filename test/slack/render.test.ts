@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { mapImage } from '../../src/core/pictures.js';
 import type { Answer, Card } from '../../src/core/types.js';
 import {
-  escapeMrkdwn, fallbackText, HOME_ACTION_ID, renderSlackAnswer, renderSlackCard, renderSlackHome, SHARE_ACTION_ID, SLACK_LIMITS,
+  escapeMrkdwn, fallbackText, HOME_ACTION_ID, renderSlackAnswer, renderSlackCard, renderSlackFailure, renderSlackHome, renderSlackJson,
+  SHARE_ACTION_ID, SLACK_LIMITS,
 } from '../../src/render/slack.js';
 import { blockKitViolations } from '../fakes/slack-api.js';
 
@@ -176,4 +177,14 @@ describe('any card at all', () => {
       expect(fallbackText(c)).toBe(fallback);
     }), { numRuns: 150 });
   }, 30_000); // 150 random cards: seconds on a loaded machine
+
+  it('is sent as JSON with exactly the bytes of the rendered message, trimmed or not', () => {
+    fc.assert(fc.property(arbCard, fc.constantFrom<'zh' | 'en'>('zh', 'en'), fc.option(fc.string({ maxLength: 2100 }), { nil: undefined }), (c, lang, share) => {
+      const a = answer(c, lang);
+      expect(renderSlackJson(a, { share }, { response_type: 'ephemeral' }))
+        .toBe(JSON.stringify({ response_type: 'ephemeral', ...renderSlackAnswer(a, { share }) }));
+      expect(renderSlackJson(a, { share })).toBe(JSON.stringify(renderSlackAnswer(a, { share })));
+    }), { numRuns: 100 });
+    expect(JSON.parse(renderSlackJson(undefined, {}, { response_type: 'ephemeral' }))).toEqual({ response_type: 'ephemeral', ...renderSlackFailure() });
+  }, 30_000);
 });

@@ -4,12 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, verifySlackRequest, webApi,
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, webApi,
   type BlockAction, type ButtonAction, type Logger as BoltLogger,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import { questionLang } from '../../core/parse.js';
-import type { Answer, Lang } from '../../core/types.js';
+import type { Answer, Inbound, Lang } from '../../core/types.js';
 import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type SlackConfig } from '../../infra/config.js';
 import { seconds, settleBy, withTimeout } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
@@ -19,18 +19,23 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
-  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackPicture, type RenderOptions, type SlackMessage,
+  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, renderSlackPicture, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createSlackPictures } from './pictures.js';
 import { screenSignedBody } from './screen.js';
+import { slackSignatureProblem } from './signature.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 /** Platform errors worth another attempt; every other `ok: false` is final. */
 const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** A slash command's answer is seen by the asker alone until they press Share. */
+const EPHEMERAL = { response_type: 'ephemeral' } as const;
 
 /** How long a viewer's Slack locale is reused for App Home: people rarely change their language. */
 export const LOCALE_CACHE_TTL_MS = 60 * 60 * 1000;
@@ -61,12 +66,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const outbox = createOutbox('slack', report, log, (err) => slackVerdict(err, apiTimeoutMs), options);
   const postToResponseUrl = (url: string, message: object) => () => respondTo(url, message, apiTimeoutMs);
   if (config.mode === 'http' && !config.signingSecret) throw new ConfigError('SLACK_SIGNING_SECRET is missing: HTTP mode needs it');
+  const signingSecret = config.signingSecret ?? '';
   if (config.mode === 'socket' && !config.appToken) throw new ConfigError('SLACK_APP_TOKEN is missing: Socket Mode needs it');
   // Our own HTTPReceiver, never started: its requestListener is mounted on the app's shared server.
-  // Every POST reaches it only through screen() below, which has already checked the signature with
-  // Bolt's own verifySlackRequest, so Bolt does not compute the same HMAC a second time.
+  // Every POST reaches it only through screen() below, which has already checked the signature
+  // (signature.ts), so Bolt does not compute the same HMAC a second time.
   const receiver = config.mode === 'http'
-    ? new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES, signatureVerification: false })
+    ? new HTTPReceiver({ signingSecret, endpoints: [SLACK_EVENTS_PATH], logger, bodyLimit: MAX_BODY_BYTES, signatureVerification: false })
     : undefined;
   // Socket Mode's receiver is built here rather than by Bolt so its client's connection state is
   // visible: /readyz reports the socket down while the client reconnects.
@@ -111,9 +117,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    */
   const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> => {
     ev.note({ text });
+    const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
+    return answerTo(typed ? await langs.typed(inbound) : inbound, ev);
+  };
+  const answerTo = (inbound: Inbound, ev: EventReport): Answer | undefined => {
     try {
-      const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
-      const answer = deps.handle(typed ? await langs.typed(inbound) : inbound);
+      const answer = deps.handle(inbound);
       ev.note({ intent: answer.intent });
       return answer;
     } catch (err) {
@@ -189,11 +198,25 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAck = async (text: string, userId: string | undefined, ev: EventReport) => {
+  const slashAnswer = async (text: string, userId: string | undefined, ev: EventReport) => {
     const answer = await ask(text, userId, ev);
-    // Share runs the command again: one with no language of its own keeps the one it was answered in.
-    const share = `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
-    return { answer, ack: { response_type: 'ephemeral' as const, ...render(answer, { share }) } };
+    return { answer, share: shareOf(text, answer) };
+  };
+  /**
+   * HTTP mode's ack, as JSON: the same question with the same fallback language gets the same
+   * bytes, so popular ones are answered and rendered once (answer-memo.ts). The event is still
+   * reported in full: text, intent, outcome.
+   */
+  const acks = createAnswerMemo<{ answer: Answer; json: string }>();
+  const slashJson = async (text: string, userId: string | undefined, ev: EventReport) => {
+    ev.note({ text });
+    const inbound = await langs.typed({ text: fromSlackText(text), platform: 'slack', userId });
+    const kept = acks.get({ ...inbound, text }, () => {
+      const answer = answerTo(inbound, ev);
+      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer) }, EPHEMERAL) };
+    });
+    if (kept) ev.note({ intent: kept.answer.intent });
+    return kept ?? { answer: undefined, json: renderSlackJson(undefined, {}, EPHEMERAL) };
   };
   /**
    * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
@@ -207,8 +230,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
-    const { answer, ack: body } = await slashAck(command.text, command.user_id, ev);
-    await ack(body);
+    const { answer, share } = await slashAnswer(command.text, command.user_id, ev);
+    await ack({ ...EPHEMERAL, ...render(answer, { share }) });
     ev.done('answered');
     await slashPicture(answer, { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url });
   });
@@ -321,8 +344,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
 
   /**
-   * Every POST is buffered and its signature checked here, with Bolt's own functions, before Bolt
-   * sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
+   * Every POST is buffered (with Bolt's own function) and its signature checked here, once, before
+   * Bolt sees it. A correctly signed body Bolt cannot route (`null`, `{}`, `[]`, a payload that is not
    * JSON) is refused at once with a 400: Bolt would crash on `null` (an unhandled rejection) and
    * hold the others 3 s for a 404. The one hot request, a signed `/iiot`, is answered here too,
    * without Bolt's dispatch through every listener's middleware: that dispatch is most of Bolt's
@@ -341,22 +364,15 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       log.info({ platform: 'slack' }, `request aborted by the client: ${(err as Error).message}`);
       return void res.destroy();
     }
-    const body = buffered.rawBody.toString();
-    try {
-      verifySlackRequest({
-        signingSecret: config.signingSecret ?? '',
-        body,
-        headers: {
-          'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''),
-          'x-slack-request-timestamp': Number(req.headers['x-slack-request-timestamp']),
-        },
-      });
-    } catch (err) {
-      // A bad signature or a stale timestamp: Bolt would refuse it the same way.
-      report.rejected('slack', 401, (err as Error).message);
+    const forged = slackSignatureProblem(signingSecret, {
+      timestamp: req.headers['x-slack-request-timestamp'] as string | undefined,
+      signature: req.headers['x-slack-signature'] as string | undefined,
+    }, buffered.rawBody);
+    if (forged) {
+      report.rejected('slack', 401, forged);
       return refuse(res, 401);
     }
-    const screened = screenSignedBody(req.headers['content-type'], body);
+    const screened = screenSignedBody(req.headers['content-type'], buffered.rawBody.toString());
     if (!screened.ok) {
       report.rejected('slack', screened.status, screened.reason);
       return refuse(res, screened.status);
@@ -364,8 +380,10 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const form = screened.form;
     if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
-    const { answer, ack } = await slashAck(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
-    boltHttp.buildContentResponse(res, ack);
+    // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
+    // buildContentResponse would serialise again and send it chunked.
+    const { answer, json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
     ev.done('answered');
     // After the ack, tracked so shutdown waits for it like for a listener.
     void outbox.track(slashPicture(answer, {
@@ -504,12 +522,18 @@ function slackVerdict(err: unknown, timeoutMs: number): FailureVerdict {
   }
 }
 
+/** Share runs the command again: one with no language of its own keeps the one it was answered in. */
+function shareOf(text: string, answer: Answer | undefined): string {
+  return `${text.trim() || 'help'}${answer && !questionLang(text) ? ` --lang ${answer.lang}` : ''}`;
+}
+
 /**
  * Slack sends what people typed with `&`, `<` and `>` as entities (`北京 &amp; 上海`), and its own
  * markup (`<@U123>`, `<!channel>`) as is. Decoding the three entities gives the core what was typed;
  * the renderer escapes everything again on the way out, so nothing becomes markup.
  */
 function fromSlackText(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 

@@ -1,0 +1,48 @@
+/**
+ * Replies already worked out, kept for the next person who asks the same. handle() is pure and the
+ * article's data never changes while the bot runs, so the same words with the same fallback
+ * language always get the same answer: a popular question (a region, the tier list, help) is
+ * answered and rendered once, not once per asker. Everything else about an event (its checks, its
+ * log line, its metrics, the language memory) still happens for each one.
+ *
+ * Bounded: the `max` most recently used replies, and only for short questions (a long text is
+ * rarely asked twice and would make a large key). Per process: nothing here needs sharing.
+ */
+import type { Inbound } from '../core/types.js';
+
+/** Longest question text kept; typical questions are a few words. */
+export const MEMO_MAX_TEXT = 200;
+export const MEMO_MAX_ENTRIES = 128;
+
+/** A question as the platform sent it, with what handle() reads besides the text. */
+export type Question = Pick<Inbound, 'text' | 'lang' | 'locale' | 'fallbackLang'>;
+
+export interface AnswerMemo<V> {
+  /** The kept reply to this question, or one made now by `make` (kept unless it is undefined). */
+  get(question: Question, make: () => V | undefined): V | undefined;
+  readonly size: number;
+}
+
+export function createAnswerMemo<V>(max = MEMO_MAX_ENTRIES): AnswerMemo<V> {
+  const entries = new Map<string, V>();
+  return {
+    get(q, make) {
+      if (q.text.length > MEMO_MAX_TEXT) return make();
+      const key = `${q.lang ?? ''}\u0000${q.locale ?? ''}\u0000${q.fallbackLang ?? ''}\u0000${q.text}`;
+      const kept = entries.get(key);
+      if (kept !== undefined) {
+        entries.delete(key); // re-inserted as the most recently used
+        entries.set(key, kept);
+        return kept;
+      }
+      const made = make();
+      if (made === undefined) return made;
+      entries.set(key, made);
+      if (entries.size > max) entries.delete(entries.keys().next().value!);
+      return made;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

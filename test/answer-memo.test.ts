@@ -1,0 +1,39 @@
+/** The memo of replies already worked out: what it keeps, for how many questions, and what never. */
+import { describe, expect, it } from 'vitest';
+import { createAnswerMemo, MEMO_MAX_TEXT } from '../src/platforms/answer-memo.js';
+
+describe('createAnswerMemo', () => {
+  const made: string[] = [];
+  const maker = (reply: string) => () => {
+    made.push(reply);
+    return reply;
+  };
+
+  it('keeps a reply per question and fallback language, the most recently used first out last', () => {
+    made.length = 0;
+    const memo = createAnswerMemo<string>(2);
+    expect(memo.get({ text: '湖北' }, maker('a'))).toBe('a');
+    expect(memo.get({ text: '湖北' }, maker('never'))).toBe('a');
+    expect(memo.get({ text: '', fallbackLang: 'zh' }, maker('zh help'))).toBe('zh help');
+    expect(memo.get({ text: '', fallbackLang: 'en' }, maker('en help'))).toBe('en help'); // drops 湖北, the least recently used
+    expect(memo.size).toBe(2);
+    expect(memo.get({ text: '', fallbackLang: 'zh' }, maker('never'))).toBe('zh help');
+    expect(memo.get({ text: '湖北' }, maker('a again'))).toBe('a again');
+    expect(memo.get({ text: '', fallbackLang: 'zh' }, maker('never'))).toBe('zh help'); // used last, so it stayed
+    expect(memo.get({ text: 'hubei', lang: 'zh' }, maker('b'))).toBe('b');
+    expect(memo.get({ text: 'hubei', locale: 'zh-CN' }, maker('c'))).toBe('c');
+    expect(made).toEqual(['a', 'zh help', 'en help', 'a again', 'b', 'c']);
+  });
+
+  it('keeps no failure and no long text', () => {
+    made.length = 0;
+    const memo = createAnswerMemo<string>();
+    expect(memo.get({ text: '湖北' }, () => undefined)).toBeUndefined();
+    expect(memo.get({ text: '湖北' }, maker('a'))).toBe('a');
+    const long = 'x'.repeat(MEMO_MAX_TEXT + 1);
+    memo.get({ text: long }, maker('long'));
+    memo.get({ text: long }, maker('long'));
+    expect(made).toEqual(['a', 'long', 'long']);
+    expect(memo.size).toBe(1);
+  });
+});
