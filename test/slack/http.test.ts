@@ -73,9 +73,18 @@ describe('start-up and plumbing', () => {
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
   });
 
-  it('answers ssl_check', async () => {
-    const res = await slack.command({ ssl_check: '1', token: 't' });
-    expect(res.status).toBe(200);
+  it('answers ssl_check, which Slack sends unsigned, and lets nothing else through unsigned with it', async () => {
+    expect((await slack.command({ ssl_check: '1', token: 't' })).status).toBe(200);
+    const unsigned = (body: string) => fetch(slack.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const probe = await unsigned('ssl_check=1&token=t');
+    expect(probe.status).toBe(200);
+    expect(await probe.text()).toBe('');
+    const before = fake.calls.length;
+    const smuggled = new URLSearchParams({ ssl_check: '1', ...slashCommand('湖北', fake.responseUrl('smuggled')) }).toString();
+    expect((await unsigned(smuggled)).status).toBe(401);
+    expect((await unsigned('ssl_check=true&token=t')).status).toBe(401);
+    await sleep(100);
+    expect(fake.calls.length).toBe(before);
   });
 });
 

@@ -25,7 +25,7 @@ import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from
 import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createSlackPictures } from './pictures.js';
-import { screenSignedBody } from './screen.js';
+import { isSslCheck, screenSignedBody } from './screen.js';
 import { slackSignatureProblem } from './signature.js';
 
 /** Bolt's receiver path for commands, events and interactivity alike (configure it in the app's URLs). */
@@ -369,6 +369,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       signature: req.headers['x-slack-signature'] as string | undefined,
     }, buffered.rawBody);
     if (forged) {
+      // Slack's probe of a slash command's URL comes unsigned (bolt-js#1397): a 200, and nothing in it is used.
+      if (isSslCheck(req.headers, buffered.rawBody)) return void res.writeHead(200).end();
       report.rejected('slack', 401, forged);
       return refuse(res, 401);
     }

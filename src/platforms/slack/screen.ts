@@ -5,6 +5,8 @@
  * unhandled rejection reading `ssl_check`), a TypeError (`"event": null`), or a 3-second wait for
  * a 404 (`{}`, `[]`). Those are refused here, at once, with a 4xx.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+
 export type Screened =
   | { ok: true; form?: URLSearchParams }
   | { ok: false; status: 400 | 415; reason: string };
@@ -53,4 +55,15 @@ export function screenSignedBody(contentType: string | undefined, body: string):
   if (!isRecord(parsed)) return { ok: false, status: 400, reason: `body is ${parsed === undefined ? 'not valid JSON' : `JSON ${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed}`}, not an object` };
   if (!routable(parsed)) return NOT_SLACK;
   return { ok: true, form };
+}
+
+/**
+ * Slack's periodic `ssl_check=1` request to a slash command's URL, which carries no signature
+ * (bolt-js#1397). Only the exact form `ssl_check=1` (and Slack's `token`) with no signature header
+ * counts, so an unsigned body cannot smuggle a command or payload past the check (bolt-js#2898).
+ */
+export function isSslCheck(headers: IncomingHttpHeaders, body: Buffer): boolean {
+  if (headers['x-slack-signature'] !== undefined || headers['content-type'] !== FORM || body.length > 1024) return false;
+  const form = new URLSearchParams(body.toString());
+  return form.get('ssl_check') === '1' && [...form.keys()].every((k) => k === 'ssl_check' || k === 'token');
 }
