@@ -199,8 +199,9 @@ describe('an API that never answers', () => {
     );
   }, 60_000);
 
-  it('Feishu im.message.reply: the same', async () => {
-    const bot = await feishuBot(300, limits);
+  it('Feishu im.message.reply: the same, once the wait for room in the backlog runs out', async () => {
+    // Acks wait for room (see "backpressure" below) only briefly here, so the backlog overflows.
+    const bot = await feishuBot(300, { ...limits, ackWaitMs: 20 });
     feishuApi.hang(/\/reply$/);
     feishuApi.maxOpenRequests = 0;
     const last = groupMention('oc_flood1000');
@@ -224,4 +225,64 @@ describe('an API that never answers', () => {
     expect(errors(bot.logs)[0]!.text).toMatch(/update ephemeral \(response_url\) to \S+ failed: no answer within 0\.3 s \(after 2 attempts\)/);
     expect(slackApi.responses.filter((r) => r.id === 'hung')).toHaveLength(2);
   }, 30_000);
+});
+
+describe('backpressure: while the backlog is full, the ack waits for room instead of a reply being shed', () => {
+  const limits = { maxPending: 8, concurrency: 3 };
+
+  /**
+   * 10 senders, each posting its next event once the last is acked (as a platform does that waits
+   * for acks), 60 events to chats of their own, against a Feishu that takes 150 ms per reply: 20
+   * replies a second at most, far slower than the acks could come.
+   */
+  async function flood(ackWaitMs: number) {
+    const bot = await feishuBot(10_000, { ...limits, ackWaitMs });
+    feishuApi.sendDelayMs = 150;
+    const events = Array.from({ length: 60 }, (_, i) => groupMention(`oc_slow${i}`));
+    let next = 0;
+    let maxPending = 0;
+    const statuses: number[] = [];
+    const watch = setInterval(() => { maxPending = Math.max(maxPending, bot.adapter.deliveries!().pending); }, 5);
+    try {
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (next < events.length) statuses.push((await deliver(bot.url, events[next++], { encryptKey: FEISHU.key })).status);
+      }));
+      await until(() => bot.adapter.deliveries!().pending === 0 && feishuApi.openRequestCount === 0, 'the backlog to clear');
+    } finally {
+      clearInterval(watch);
+      feishuApi.sendDelayMs = 0;
+    }
+    const repliesTo = (e: ReturnType<typeof groupMention>) => feishuApi.delivered.filter((d) => d.target === e.event.message.message_id).length;
+    return { bot, statuses, maxPending, replies: events.map(repliesTo) };
+  }
+
+  it('a flood faster than a slow API: every event acked, every one answered once, none shed, the backlog within its bound', async () => {
+    const { bot, statuses, maxPending, replies } = await flood(10_000);
+    expect(statuses).toEqual(Array(60).fill(200));
+    expect(replies).toEqual(Array(60).fill(1));
+    expect(bot.adapter.deliveries!()).toMatchObject({ pending: 0, delivered: 60, shed: 0, failed: 0 });
+    expect(maxPending).toBeLessThanOrEqual(limits.maxPending);
+    expect(errors(bot.logs)).toEqual([]);
+  }, 60_000);
+
+  it('without the wait (the control): the same flood sheds replies, logged once', async () => {
+    const { bot, statuses, replies } = await flood(0);
+    expect(statuses).toEqual(Array(60).fill(200));
+    const { shed } = bot.adapter.deliveries!();
+    expect(shed).toBeGreaterThan(0);
+    expect(replies.filter((n) => n === 0)).toHaveLength(shed);
+    expect(errors(bot.logs).filter((l) => l.text.includes('further replies until the backlog clears'))).toHaveLength(1);
+  }, 60_000);
+
+  it('never hangs: with an API that never answers, each ack waits at most ackWaitMs, then the reply is shed, logged', async () => {
+    const bot = await feishuBot(60_000, { ...limits, ackWaitMs: 200 });
+    feishuApi.hang(/\/reply$/);
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => deliver(bot.url, groupMention(`oc_hung${i}`), { encryptKey: FEISHU.key })));
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const stats = bot.adapter.deliveries!();
+    expect(stats.pending).toBeLessThanOrEqual(limits.maxPending);
+    await until(() => bot.adapter.deliveries!().pending + bot.adapter.deliveries!().shed === 12, 'every reply queued or shed');
+    expect(bot.adapter.deliveries!().shed).toBeGreaterThan(0);
+    expect(errors(bot.logs).filter((l) => l.text.includes('further replies until the backlog clears'))).toHaveLength(1);
+  }, 60_000);
 });

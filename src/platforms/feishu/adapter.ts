@@ -4,7 +4,8 @@
  * through `deps.handle`, and the answer's card is rendered and sent. Nothing here builds content.
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
- * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards;
+ * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
+ * while the outbox is full do they wait, bounded, for room: see `Outbox.admit`);
  * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
@@ -187,12 +188,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     return botOpenIdPromise;
   }
 
-  // ---- background work: acks never wait for it; stop() and tests do, through the outbox ----
-  function track(what: string, ev: EventReport, work: () => Promise<Outcome>): void {
-    void outbox.track(work().then((outcome) => ev.done(outcome), (err: unknown) => {
+  // ---- background work: the ack waits only for room in the outbox (backpressure), never for the
+  // reply; stop() and tests wait for the work, through the outbox ----
+  function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
+    return outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
       logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
       ev.done('failed');
-    }));
+    })).then(() => undefined);
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
@@ -322,12 +324,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     'im.message.receive_v1': (data) => {
       const ev = data as MessageEvent;
       const rec = report.begin('feishu', ev.message?.chat_type === 'p2p' ? 'dm' : 'mention', ev.message?.message_id);
-      track('message', rec, () => answerMessage(ev, rec));
+      return admit('message', rec, () => answerMessage(ev, rec));
     },
     'application.bot.menu_v6': (data) => {
       const ev = data as MenuEvent;
       const rec = report.begin('feishu', 'menu', ev.event_id);
-      track('bot menu', rec, () => answerMenu(ev, rec));
+      return admit('bot menu', rec, () => answerMenu(ev, rec));
     },
     'card.action.trigger': (data) => answerCardAction(data),
   });
