@@ -22,7 +22,7 @@ export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
     // A call that sets its own timeout (WSClient's handshake: 15 s) keeps it for the whole call too.
     req.signal ??= AbortSignal.timeout(req.timeout || timeoutMs);
     return req;
-  });
+  }, undefined, { synchronous: true }); // as node-sdk's own: no extra promise turn per request
   http.interceptors.response.use((resp) => ((resp.config as { $return_headers?: boolean }).$return_headers
     ? { data: resp.data, headers: resp.headers }
     : resp.data) as unknown as AxiosResponse); // what the SDK expects back, as its own instance does
