@@ -23,6 +23,7 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { cachedHandle } from '../answer-cache.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout } from './http.js';
 import { createFeishuPictures } from './images.js';
@@ -202,7 +203,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  const render = (answer: Answer, imageKey?: string): FeishuCard => renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+  // Answers to repeated questions are kept (see answer-cache.ts), and so is each one's card without a
+  // picture key: a repeated question costs neither the core nor the renderer again.
+  const ask = cachedHandle(deps.handle);
+  const rendered = new WeakMap<Answer, FeishuCard>();
+  const render = (answer: Answer, imageKey?: string): FeishuCard => {
+    if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+    let card = rendered.get(answer);
+    if (!card) rendered.set(answer, (card = renderFeishuCard(answer.card, { lang: answer.lang })));
+    return card;
+  };
 
   /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
   async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
@@ -268,7 +278,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   /** The core's answer, its intent and the user's text noted on the event's report. */
   function answer(inbound: Inbound, ev: EventReport): Answer {
     ev.note({ text: inbound.text });
-    const a = deps.handle(inbound);
+    const a = ask(inbound);
     ev.note({ intent: a.intent });
     return a;
   }
