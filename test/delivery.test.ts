@@ -187,7 +187,8 @@ describe('an API that never answers', () => {
   }
 
   it('Slack chat.postMessage: calls time out, open sockets and pending replies stay bounded, each loss is logged once', async () => {
-    const bot = await slackBot(300, limits);
+    // Acks wait for room (see "backpressure" below) only briefly here, so the backlog overflows.
+    const bot = await slackBot(300, { ...limits, ackWaitMs: 20 });
     slackApi.hang('chat.postMessage');
     slackApi.maxOpenRequests = 0;
     await flood(
@@ -199,8 +200,9 @@ describe('an API that never answers', () => {
     );
   }, 60_000);
 
-  it('Feishu im.message.reply: the same', async () => {
-    const bot = await feishuBot(300, limits);
+  it('Feishu im.message.reply: the same, once the wait for room in the backlog runs out', async () => {
+    // Acks wait for room (see "backpressure" below) only briefly here, so the backlog overflows.
+    const bot = await feishuBot(300, { ...limits, ackWaitMs: 20 });
     feishuApi.hang(/\/reply$/);
     feishuApi.maxOpenRequests = 0;
     const last = groupMention('oc_flood1000');
@@ -224,4 +226,97 @@ describe('an API that never answers', () => {
     expect(errors(bot.logs)[0]!.text).toMatch(/update ephemeral \(response_url\) to \S+ failed: no answer within 0\.3 s \(after 2 attempts\)/);
     expect(slackApi.responses.filter((r) => r.id === 'hung')).toHaveLength(2);
   }, 30_000);
+});
+
+describe('backpressure: while the backlog is full, the ack waits for room instead of a reply being shed', () => {
+  const limits = { maxPending: 8, concurrency: 3 };
+
+  interface Platform {
+    bot: (ackWaitMs: number) => Promise<Bot>;
+    /** Posts event i (to a conversation of its own); resolves with the HTTP status of the ack. */
+    post: (bot: Bot, i: number) => Promise<number>;
+    /** Reply calls the API received for event i. */
+    replies: (i: number) => number;
+    slow: (ms: number) => void;
+    hang: () => void;
+  }
+  const feishuEvents = new Map<number, ReturnType<typeof groupMention>>();
+  const platforms: Record<string, Platform> = {
+    'Feishu (webhook)': {
+      bot: (ackWaitMs) => feishuBot(60_000, { ...limits, ackWaitMs }),
+      post: async (bot, i) => {
+        feishuEvents.set(i, groupMention(`oc_busy${i}`));
+        return (await deliver(bot.url, feishuEvents.get(i), { encryptKey: FEISHU.key })).status;
+      },
+      replies: (i) => feishuApi.delivered.filter((d) => d.target === feishuEvents.get(i)!.event.message.message_id).length,
+      slow: (ms) => { feishuApi.sendDelayMs = ms; },
+      hang: () => feishuApi.hang(/\/reply$/),
+    },
+    'Slack (Events API, HTTP)': {
+      bot: (ackWaitMs) => slackBot(60_000, { ...limits, ackWaitMs }),
+      // Channels of this run's own: the fake keeps every call of the file.
+      post: async (bot, i) => (await (bot as Bot & { sender: SlackSender }).sender.event(mention(`C0BUSY${run}X${i}`))).status,
+      replies: (i) => slackApi.callsTo('chat.postMessage').filter((c) => c.args.channel === `C0BUSY${run}X${i}` && c.result?.ok).length,
+      slow: (ms) => { if (ms) slackApi.delays.set('chat.postMessage', ms); else slackApi.delays.clear(); },
+      hang: () => slackApi.hang('chat.postMessage'),
+    },
+  };
+
+  /**
+   * 10 senders, each posting its next event once the last is acked (as a platform does that waits
+   * for acks), 60 events, each to a conversation of its own, against an API that takes 150 ms per
+   * reply: 20 replies a second at most, far slower than the acks could come.
+   */
+  let run = 0;
+  async function flood(p: Platform, ackWaitMs: number) {
+    run++;
+    const bot = await p.bot(ackWaitMs);
+    p.slow(150);
+    let next = 0;
+    let maxPending = 0;
+    const statuses: number[] = [];
+    const watch = setInterval(() => { maxPending = Math.max(maxPending, bot.adapter.deliveries!().pending); }, 5);
+    try {
+      await Promise.all(Array.from({ length: 10 }, async () => {
+        while (next < 60) statuses.push(await p.post(bot, next++));
+      }));
+      await until(() => bot.adapter.deliveries!().pending === 0, 'the backlog to clear');
+    } finally {
+      clearInterval(watch);
+      p.slow(0);
+    }
+    return { bot, statuses, maxPending, replies: Array.from({ length: 60 }, (_, i) => p.replies(i)) };
+  }
+
+  for (const [name, p] of Object.entries(platforms)) {
+    describe(name, () => {
+      it('a flood faster than a slow API: every event acked, every one answered once, none shed, the backlog within its bound', async () => {
+        const { bot, statuses, maxPending, replies } = await flood(p, 10_000);
+        expect(statuses).toEqual(Array(60).fill(200));
+        expect(replies).toEqual(Array(60).fill(1));
+        expect(bot.adapter.deliveries!()).toMatchObject({ pending: 0, delivered: 60, shed: 0, failed: 0 });
+        expect(maxPending).toBeLessThanOrEqual(limits.maxPending);
+        expect(errors(bot.logs)).toEqual([]);
+      }, 60_000);
+
+      it('without the wait (the control): the same flood sheds replies, logged once', async () => {
+        const { bot, statuses, replies } = await flood(p, 0);
+        expect(statuses).toEqual(Array(60).fill(200));
+        const { shed } = bot.adapter.deliveries!();
+        expect(shed).toBeGreaterThan(0);
+        expect(replies.filter((n) => n === 0)).toHaveLength(shed);
+        expect(errors(bot.logs).filter((l) => l.text.includes('further replies until the backlog clears'))).toHaveLength(1);
+      }, 60_000);
+
+      it('never hangs: with an API that never answers, each ack waits at most ackWaitMs, then the reply is shed, logged', async () => {
+        const bot = await p.bot(200);
+        p.hang();
+        const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => p.post(bot, 100 + i)));
+        expect(statuses).toEqual(Array(12).fill(200));
+        await until(() => bot.adapter.deliveries!().pending + bot.adapter.deliveries!().shed === 12, 'every reply queued or shed');
+        expect(bot.adapter.deliveries!().pending).toBeLessThanOrEqual(limits.maxPending);
+        expect(errors(bot.logs).filter((l) => l.text.includes('further replies until the backlog clears'))).toHaveLength(1);
+      }, 60_000);
+    });
+  }
 });

@@ -104,4 +104,25 @@ describe('Outbox', () => {
     expect(await box.send('C', 'after', async () => {})).toBe(false);
     expect(logs.at(-1)!.text).toBe('test: after dropped: the shutdown deadline has passed');
   });
+
+  it('admit: an event goes ahead at once while there is room, waits for room while the backlog is full, and never longer than ackWaitMs', async () => {
+    const box = outbox([], undefined, { maxPending: 2, ackWaitMs: 300 });
+    const releases: (() => void)[] = [];
+    const slow = () => box.send('A', 'reply', () => new Promise<void>((r) => releases.push(r)));
+    const order: string[] = [];
+    // Each event's work counts until it settles, and its reply besides: the first fills the backlog.
+    expect(await box.admit(async () => { order.push('e1'); await slow(); })).toBe(true);
+    const e2 = box.admit(async () => { order.push('e2'); await slow(); }).then((ok) => order.push(`e2 admitted ${ok}`));
+    const e3 = box.admit(async () => { order.push('e3'); }).then((ok) => order.push(`e3 admitted ${ok}`));
+    await sleep(50);
+    expect(order).toEqual(['e1']);
+    releases.shift()!(); // e1's reply is delivered: room for e2, the oldest waiting
+    await e2;
+    expect(order).toEqual(['e1', 'e2', 'e2 admitted true']);
+    // e2 fills the backlog again and its API never answers: e3 goes ahead when its wait runs out.
+    await e3;
+    expect(order).toEqual(['e1', 'e2', 'e2 admitted true', 'e3', 'e3 admitted false']);
+    releases.shift()!();
+    await box.idle();
+  });
 });

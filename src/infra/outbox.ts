@@ -14,6 +14,12 @@
  * Each call itself is bounded by the platform client's timeout. A reply that is finally given up is
  * logged once, with its cause; the attempts in between are only debug.
  *
+ * Backpressure: an adapter hands each inbound event's work to `admit()` before it acks the event.
+ * While the backlog is full, the ack waits (at most `ackWaitMs`, well under the platforms' 3 s
+ * re-delivery window) for room, so a platform that pushes faster than its API takes replies is
+ * slowed down, as it is by an SDK that acks only after replying, instead of replies being shed. Only
+ * when the wait runs out does the event go ahead anyway, and its reply may then be shed (logged).
+ *
  * Shutdown: `drain(deadline)` lets the replies under way finish, and the adapters' handlers still
  * running (`track`) queue theirs, until the deadline; what is left then is logged once each and dropped.
  */
@@ -40,6 +46,8 @@ export interface OutboxLimits {
   deadlineMs: number;
   /** The first retry's backoff; it doubles with each attempt. */
   retryDelayMs: number;
+  /** The longest an event's ack waits in `admit()` for room in the backlog. */
+  ackWaitMs: number;
 }
 
 /** What an adapter takes from the app (and tests) for its deliveries. */
@@ -75,6 +83,8 @@ export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
   maxAttempts: 4,
   deadlineMs: 60_000,
   retryDelayMs: 1000,
+  // Slack and Feishu re-deliver an event not acked within 3 s: leave room for the network and the rest.
+  ackWaitMs: 1500,
 };
 
 interface Reply {
@@ -86,6 +96,11 @@ interface Reply {
   deadline: number;
   lastReason?: string;
   settle: (delivered: boolean) => void;
+}
+
+interface Admission {
+  start: () => void;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 interface Conversation {
@@ -110,6 +125,8 @@ export class Outbox {
   private shedRun = 0;
   private lastFailure?: string;
   private idleWaiters: (() => void)[] = [];
+  /** Events waiting in admit() for room, oldest first. */
+  private readonly admissions = new Set<Admission>();
   private readonly counts = { delivered: 0, retries: 0, failed: 0, shed: 0 };
 
   constructor(
@@ -169,8 +186,54 @@ export class Outbox {
     this.tracked++;
     return work.finally(() => {
       this.tracked--;
+      this.admitWaiting();
       this.notifyIfIdle();
     });
+  }
+
+  /**
+   * Admits one inbound event's `work` (which queues its replies with send()) and tracks it. Call it
+   * before acking the event and ack once it resolves: at once while the backlog has room, else as
+   * soon as room frees up, or after `ackWaitMs` at most, when the work starts all the same (true
+   * when it started with room). Room counts the replies pending and the events still being handled,
+   * each of which may be about to queue one, so the backlog stays within `maxPending`. Never rejects:
+   * a work that rejects is logged.
+   */
+  admit(work: () => Promise<unknown>): Promise<boolean> {
+    const start = () => void this.track(work()).catch((err: unknown) => this.logger.error(`${this.name}: event handler failed:`, err));
+    if (this.admissions.size === 0 && this.hasRoom()) {
+      start();
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const admission: Admission = {
+        start: () => {
+          clearTimeout(admission.timer);
+          this.admissions.delete(admission);
+          start();
+          resolve(true);
+        },
+        timer: setTimeout(() => {
+          // Waited out: the event goes ahead (never hang an ack); its reply is shed if there is still no room.
+          this.admissions.delete(admission);
+          start();
+          resolve(false);
+        }, this.limits.ackWaitMs),
+      };
+      this.admissions.add(admission);
+    });
+  }
+
+  private hasRoom(): boolean {
+    return this.closed || this.waiting + this.tracked < this.limits.maxPending;
+  }
+
+  /** Starts the events waiting for room, oldest first, as long as there is room. */
+  private admitWaiting(): void {
+    for (const admission of this.admissions) {
+      if (!this.hasRoom()) return;
+      admission.start(); // tracks its work at once, so the next check counts it
+    }
   }
 
   /** Resolves once nothing is tracked or pending. */
@@ -195,6 +258,8 @@ export class Outbox {
     clearTimeout(timer);
     this.closed = true;
     clearTimeout(this.wakeTimer);
+    this.admitWaiting(); // their events' replies are dropped now, each logged
+
     for (const conv of this.conversations.values()) {
       for (const reply of conv.queue.splice(0)) this.giveUp(reply, 'not sent by the shutdown deadline');
     }
@@ -204,7 +269,7 @@ export class Outbox {
   }
 
   private isIdle(): boolean {
-    return this.waiting === 0 && this.tracked === 0;
+    return this.waiting === 0 && this.tracked === 0 && this.admissions.size === 0;
   }
 
   private notifyIfIdle(): void {
@@ -308,6 +373,7 @@ export class Outbox {
       this.logger.warn(`${this.name}: backlog down to ${this.waiting}; ${this.shedRun} replies were dropped while it was full`);
       this.shedRun = 0;
     }
+    this.admitWaiting();
     this.notifyIfIdle();
   }
 }

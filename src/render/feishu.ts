@@ -132,6 +132,7 @@ function plain(text: string, max: number): string {
 }
 
 function truncate(text: string, max: number): string {
+  if (text.length <= max) return text; // no more characters than UTF-16 units: nothing to count
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -78,6 +78,9 @@ describe('what the core receives', () => {
   it('gets a button\'s command as typed text', async () => {
     await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'tier rising --lang zh' }, openId: 'ou_clicker3' }));
     expect(seen).toEqual([{ text: 'tier rising --lang zh', platform: 'feishu', userId: 'ou_clicker3' }]);
+    // A picture not drawn within the callback's wait is uploaded and patched in afterwards: let that
+    // finish here, or its upload lands in the next test's record.
+    await adapter.idle();
   });
 });
 

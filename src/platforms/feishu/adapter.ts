@@ -4,7 +4,8 @@
  * through `deps.handle`, and the answer's card is rendered and sent. Nothing here builds content.
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
- * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards;
+ * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
+ * while the outbox is full do they wait, bounded, for room: see `Outbox.admit`);
  * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
@@ -22,6 +23,7 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
+import { cachedHandle } from '../answer-cache.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout } from './http.js';
 import { createFeishuPictures } from './images.js';
@@ -187,12 +189,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     return botOpenIdPromise;
   }
 
-  // ---- background work: acks never wait for it; stop() and tests do, through the outbox ----
-  function track(what: string, ev: EventReport, work: () => Promise<Outcome>): void {
-    void outbox.track(work().then((outcome) => ev.done(outcome), (err: unknown) => {
+  // ---- background work: the ack waits only for room in the outbox (backpressure), never for the
+  // reply; stop() and tests wait for the work, through the outbox ----
+  function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
+    return outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
       logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
       ev.done('failed');
-    }));
+    })).then(() => undefined);
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
@@ -200,7 +203,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  const render = (answer: Answer, imageKey?: string): FeishuCard => renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+  // Answers to repeated questions are kept (see answer-cache.ts), and so is each one's card without a
+  // picture key: a repeated question costs neither the core nor the renderer again.
+  const ask = cachedHandle(deps.handle);
+  const rendered = new WeakMap<Answer, FeishuCard>();
+  const render = (answer: Answer, imageKey?: string): FeishuCard => {
+    if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
+    let card = rendered.get(answer);
+    if (!card) rendered.set(answer, (card = renderFeishuCard(answer.card, { lang: answer.lang })));
+    return card;
+  };
 
   /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
   async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
@@ -266,7 +278,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   /** The core's answer, its intent and the user's text noted on the event's report. */
   function answer(inbound: Inbound, ev: EventReport): Answer {
     ev.note({ text: inbound.text });
-    const a = deps.handle(inbound);
+    const a = ask(inbound);
     ev.note({ intent: a.intent });
     return a;
   }
@@ -322,12 +334,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     'im.message.receive_v1': (data) => {
       const ev = data as MessageEvent;
       const rec = report.begin('feishu', ev.message?.chat_type === 'p2p' ? 'dm' : 'mention', ev.message?.message_id);
-      track('message', rec, () => answerMessage(ev, rec));
+      return admit('message', rec, () => answerMessage(ev, rec));
     },
     'application.bot.menu_v6': (data) => {
       const ev = data as MenuEvent;
       const rec = report.begin('feishu', 'menu', ev.event_id);
-      track('bot menu', rec, () => answerMenu(ev, rec));
+      return admit('bot menu', rec, () => answerMenu(ev, rec));
     },
     'card.action.trigger': (data) => answerCardAction(data),
   });

@@ -7,12 +7,11 @@
  * checks token, signature and freshness itself, and only then hands the plain envelope to the
  * SDK's dispatcher (`needCheck: false`: everything it would check is already checked, and better).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES, refuse } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
 import type { Reporter } from '../../infra/report.js';
-import { lark } from './sdk.js';
 
 export interface Dispatcher {
   invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
@@ -57,7 +56,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY_BYTES) return reject(new Rejection(413, 'body too large'));
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8')));
     req.on('error', (err) => reject(new Aborted(err.message)));
   });
 }
@@ -101,27 +100,58 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  const json = body === EMPTY ? EMPTY_JSON : Buffer.from(JSON.stringify(body));
+  // With its length, the answer goes out in one write, not chunked.
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': json.length }).end(json);
+}
+
+/** The plain ack, the answer to nearly every request. */
+const EMPTY = {};
+const EMPTY_JSON = Buffer.from('{}');
+
+/**
+ * node-sdk's `AESCipher`, without its detour through a hex string: key = SHA-256 of the Encrypt Key,
+ * AES-256-CBC, the IV the first 16 bytes of the base64 data (PLATFORMS.md B3).
+ */
+function decipher(encryptKey: string): (encrypted: string) => string {
+  const key = createHash('sha256').update(encryptKey).digest();
+  return (encrypted) => {
+    const data = Buffer.from(encrypted, 'base64');
+    const d = createDecipheriv('aes-256-cbc', key, data.subarray(0, 16));
+    return Buffer.concat([d.update(data.subarray(16)), d.final()]).toString('utf8');
+  };
+}
+
+/**
+ * The `encrypt` field of an encrypted body. Feishu posts exactly `{"encrypt":"<base64>"}`: that shape
+ * is read without a JSON parse (base64 needs no unescaping); anything else goes through JSON.parse.
+ */
+function encryptedField(raw: string): unknown {
+  const PREFIX = '{"encrypt":"';
+  if (raw.startsWith(PREFIX) && raw.endsWith('"}')) {
+    const value = raw.slice(PREFIX.length, -2);
+    if (/^[A-Za-z0-9+/=]*$/.test(value)) return { encrypt: value };
+  }
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new Rejection(400, 'body is not JSON');
+  }
 }
 
 export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const cipher = new lark.AESCipher(opts.encryptKey);
+  const decrypt = decipher(opts.encryptKey);
   const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const now = opts.now ?? Date.now;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw new Rejection(405, `method ${req.method}`);
     const raw = await readBody(req);
-    let outer: unknown;
-    try {
-      outer = JSON.parse(raw);
-    } catch {
-      throw new Rejection(400, 'body is not JSON');
-    }
+    const outer = encryptedField(raw);
     if (!isRecord(outer) || typeof outer.encrypt !== 'string') throw new Rejection(400, 'body is not encrypted, but FEISHU_ENCRYPT_KEY is set');
     let decrypted: unknown;
     try {
-      decrypted = JSON.parse(cipher.decrypt(outer.encrypt));
+      decrypted = JSON.parse(decrypt(outer.encrypt));
     } catch {
       throw new Rejection(400, 'cannot decrypt the body: check FEISHU_ENCRYPT_KEY');
     }
@@ -153,7 +183,7 @@ export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessa
     // A handler's object is the callback response (a card); anything else — including the SDK's
     // "no … event handle" string for an event type we do not subscribe to — is a plain ack, so
     // Feishu never re-pushes it.
-    send(res, 200, result && typeof result === 'object' ? result : {});
+    send(res, 200, result && typeof result === 'object' ? result : EMPTY);
   }
 
   return (req, res) => {

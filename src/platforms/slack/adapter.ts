@@ -380,7 +380,10 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       return refuse(res, screened.status);
     }
     const form = screened.form;
-    if (form?.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
+    // An Events API callback (JSON; mentions, DMs) is acked by Bolt at once and answered later: it
+    // waits here, bounded, while the outbox is full (backpressure, see Outbox.admit).
+    if (!form) return void outbox.admit(async () => toBolt(buffered, res));
+    if (form.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
     // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
     // buildContentResponse would serialise again and send it chunked.
