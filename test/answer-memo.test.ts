@@ -1,5 +1,7 @@
 /** The memo of replies already worked out: what it keeps, for how many questions, and what never. */
 import { describe, expect, it } from 'vitest';
+import { handle } from '../src/core/handle.js';
+import type { Answer, Inbound } from '../src/core/types.js';
 import { createAnswerMemo, MEMO_MAX_TEXT } from '../src/platforms/answer-memo.js';
 
 describe('createAnswerMemo', () => {
@@ -35,5 +37,33 @@ describe('createAnswerMemo', () => {
     memo.get({ text: long }, maker('long'));
     expect(made).toEqual(['a', 'long', 'long']);
     expect(memo.size).toBe(1);
+  });
+});
+
+describe('the core answers through the memo', () => {
+  const counting = () => {
+    const asked: string[] = [];
+    return { asked, handle: (inbound: Inbound) => (asked.push(inbound.text), handle(inbound)) };
+  };
+
+  it('gives a repeated question, from another user, the very answer the core gave', () => {
+    const core = counting();
+    const memo = createAnswerMemo<Answer>();
+    const ask = (inbound: Inbound) => memo.get(inbound, () => core.handle(inbound));
+    const first = ask({ text: '湖北', platform: 'feishu', userId: 'ou_a' });
+    expect(ask({ text: '湖北', platform: 'feishu', userId: 'ou_b' })).toBe(first);
+    expect(core.asked).toEqual(['湖北']);
+    expect(first).toEqual(handle({ text: '湖北', platform: 'feishu' }));
+  });
+
+  it('tells apart whatever the answer depends on: text, explicit and remembered language', () => {
+    const core = counting();
+    const memo = createAnswerMemo<Answer>();
+    const ask = (inbound: Inbound) => memo.get(inbound, () => core.handle(inbound));
+    expect(ask({ text: '', platform: 'feishu', fallbackLang: 'en' }).lang).toBe('en');
+    expect(ask({ text: '', platform: 'feishu', fallbackLang: 'zh' }).lang).toBe('zh');
+    expect(ask({ text: 'hubei', platform: 'feishu', lang: 'zh' }).lang).toBe('zh');
+    expect(ask({ text: 'hubei', platform: 'feishu', lang: 'en' }).lang).toBe('en');
+    expect(core.asked).toHaveLength(4);
   });
 });

@@ -6,7 +6,9 @@
  * log line, its metrics, the language memory) still happens for each one.
  *
  * Bounded: the `max` most recently used replies, and only for short questions (a long text is
- * rarely asked twice and would make a large key). Per process: nothing here needs sharing.
+ * rarely asked twice and would make a large key). Per process: nothing here needs sharing. Each
+ * adapter keeps its own (Slack its acks' bytes, Feishu the core's answers), so the platform is no
+ * part of the key.
  */
 import type { Inbound } from '../core/types.js';
 
@@ -19,14 +21,14 @@ export type Question = Pick<Inbound, 'text' | 'lang' | 'locale' | 'fallbackLang'
 
 export interface AnswerMemo<V> {
   /** The kept reply to this question, or one made now by `make` (kept unless it is undefined). */
-  get(question: Question, make: () => V | undefined): V | undefined;
+  get<R extends V | undefined>(question: Question, make: () => R): V | R;
   readonly size: number;
 }
 
 export function createAnswerMemo<V>(max = MEMO_MAX_ENTRIES): AnswerMemo<V> {
   const entries = new Map<string, V>();
   return {
-    get(q, make) {
+    get<R extends V | undefined>(q: Question, make: () => R): V | R {
       if (q.text.length > MEMO_MAX_TEXT) return make();
       const key = `${q.lang ?? ''}\u0000${q.locale ?? ''}\u0000${q.fallbackLang ?? ''}\u0000${q.text}`;
       const kept = entries.get(key);

@@ -23,7 +23,7 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
-import { cachedHandle } from '../answer-cache.js';
+import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout } from './http.js';
 import { createFeishuPictures } from './images.js';
@@ -203,9 +203,10 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  // Answers to repeated questions are kept (see answer-cache.ts), and so is each one's card without a
+  // Answers to repeated questions are kept (answer-memo.ts), and so is each one's card without a
   // picture key: a repeated question costs neither the core nor the renderer again.
-  const ask = cachedHandle(deps.handle);
+  const answers = createAnswerMemo<Answer>();
+  const ask = (inbound: Inbound): Answer => answers.get(inbound, () => deps.handle(inbound));
   const rendered = new WeakMap<Answer, FeishuCard>();
   const render = (answer: Answer, imageKey?: string): FeishuCard => {
     if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
