@@ -52,41 +52,63 @@ const RESVG_OPTIONS = {
 /** A rasterisation that takes longer than this has gone wrong (a cold one takes a few seconds at most). */
 const RASTER_TIMEOUT_MS = 60_000;
 
-type Reply = { id: number; png?: Uint8Array; error?: string };
+/**
+ * An idle rasteriser thread is stopped after this long. Its WebAssembly memory (~25 MB: one 1800×1520
+ * pixmap and resvg's working set) can only grow while the thread lives, and the thread's heap adds
+ * more; stopping it gives all of that back. The next picture starts a new thread (about half a
+ * second, and its first drawings are slower while V8 optimises resvg's code again).
+ */
+export const RASTERISER_IDLE_MS = 120_000;
 
-/** The rasteriser thread (raster-worker.mjs), started with the first picture; it never keeps the process alive. */
+/**
+ * A ceiling on the thread's JavaScript heap (it uses ~7 MB: one SVG string and one PNG at a time).
+ * Past it the thread dies, that picture fails, and the next one starts a new thread.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64 };
+
+type Reply = { id: number; png?: Uint8Array; error?: string };
+type Job = { worker: Worker; resolve: (png: Buffer) => void; reject: (err: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * The rasteriser thread (raster-worker.mjs), started with the first picture and stopped when idle;
+ * it never keeps the process alive.
+ */
 class Rasteriser {
   private worker?: Worker;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (png: Buffer) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  private idle?: NodeJS.Timeout;
+  private idleMs = RASTERISER_IDLE_MS;
+  private readonly pending = new Map<number, Job>();
 
-  png(svg: string): Promise<Buffer> {
+  png(svg: string, idleMs: number): Promise<Buffer> {
+    clearTimeout(this.idle);
+    this.idleMs = idleMs;
     const worker = this.start();
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(id, new Error(`rasterising took over ${RASTER_TIMEOUT_MS} ms`)), RASTER_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer });
+      const timer = setTimeout(() => this.settle(id, new Error(`rasterising took over ${RASTER_TIMEOUT_MS} ms`)), RASTER_TIMEOUT_MS);
+      this.pending.set(id, { worker, resolve, reject, timer });
       worker.postMessage({ id, svg, options: RESVG_OPTIONS });
     });
   }
 
+  /** The running thread's id, or undefined when none runs (tests, the bench). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./raster-worker.mjs', import.meta.url), { workerData: { fontFiles: FONT_FILES }, execArgv: [] });
+    const worker = new Worker(new URL('./raster-worker.mjs', import.meta.url), { workerData: { fontFiles: FONT_FILES }, execArgv: [], resourceLimits: WORKER_LIMITS });
     worker.unref();
     worker.on('message', (m: Reply | { ready: true }) => {
-      if (!('id' in m)) return;
-      const job = this.pending.get(m.id);
-      if (!job) return;
-      this.pending.delete(m.id);
-      clearTimeout(job.timer);
-      if (m.png) job.resolve(Buffer.from(m.png.buffer, m.png.byteOffset, m.png.byteLength));
-      else job.reject(new Error(m.error ?? 'rasteriser failed'));
+      if ('id' in m) this.settle(m.id, m.png ? Buffer.from(m.png.buffer, m.png.byteOffset, m.png.byteLength) : new Error(m.error ?? 'rasteriser failed'));
     });
-    // A dead worker fails what it had; the next picture starts a new one.
+    // A dead thread fails what it had (and only that: a stopped idle thread may die while its
+    // successor already works); the next picture starts a new one.
     const died = (err: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const id of [...this.pending.keys()]) this.fail(id, err);
+      for (const [id, job] of this.pending) if (job.worker === worker) this.settle(id, err);
     };
     worker.on('error', died);
     worker.on('exit', (code) => died(new Error(`rasteriser exited (${code})`)));
@@ -94,19 +116,24 @@ class Rasteriser {
     return worker;
   }
 
-  /** Ends the thread (a process under tsx's loader may otherwise not exit); the next picture starts another. */
+  /** Ends the thread (idle, or a process under tsx's loader may otherwise not exit); the next picture starts another. */
   async stop(): Promise<void> {
+    clearTimeout(this.idle);
     const worker = this.worker;
     this.worker = undefined;
     await worker?.terminate();
   }
 
-  private fail(id: number, err: Error): void {
+  private settle(id: number, result: Buffer | Error): void {
     const job = this.pending.get(id);
     if (!job) return;
     this.pending.delete(id);
     clearTimeout(job.timer);
-    job.reject(err);
+    if (result instanceof Error) job.reject(result);
+    else job.resolve(result);
+    if (this.pending.size > 0 || !this.worker) return;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => void this.stop(), this.idleMs).unref();
   }
 }
 
@@ -114,11 +141,14 @@ const rasteriser = new Rasteriser();
 
 export const stopRasteriser = (): Promise<void> => rasteriser.stop();
 
+/** The rasteriser thread's id while one runs, else undefined: shows when it was stopped and restarted. */
+export const rasteriserThread = (): number | undefined => rasteriser.threadId;
+
 /** Rasterises on its own thread, so the event loop (acks, other chats) keeps going meanwhile. */
-export function svgToPng(svg: string): Promise<Buffer> {
-  return rasteriser.png(svg);
+export function svgToPng(svg: string, idleMs = RASTERISER_IDLE_MS): Promise<Buffer> {
+  return rasteriser.png(svg, idleMs);
 }
 
-export async function drawPng(image: CardImage, lang: Lang): Promise<Buffer> {
-  return svgToPng(drawSvg(image, lang));
+export async function drawPng(image: CardImage, lang: Lang, idleMs = RASTERISER_IDLE_MS): Promise<Buffer> {
+  return svgToPng(drawSvg(image, lang), idleMs);
 }

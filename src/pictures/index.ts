@@ -29,6 +29,12 @@ export interface PictureOptions {
   maxEntries?: number;
   /** Pictures waiting to be drawn beyond the one being drawn; past that a card goes without. */
   maxQueue?: number;
+  /**
+   * Stop the rasteriser's thread after this long without a drawing (default 2 minutes), giving back
+   * its WebAssembly memory; the next picture starts a new one. One thread serves the process: the
+   * last drawing's value counts.
+   */
+  idleMs?: number;
 }
 
 /**
@@ -41,10 +47,12 @@ export class Pictures {
   private waiting = 0;
   private readonly maxEntries: number;
   private readonly maxQueue: number;
+  private readonly idleMs?: number;
 
   constructor(options: PictureOptions = {}) {
     this.maxEntries = options.maxEntries ?? 128;
     this.maxQueue = options.maxQueue ?? 16;
+    this.idleMs = options.idleMs;
   }
 
   png(image: CardImage, lang: Lang): Promise<Png> {
@@ -60,7 +68,7 @@ export class Pictures {
     const drawing = this.queue.then(async () => {
       try {
         const { drawPng } = await loadRenderer();
-        return { id, bytes: await drawPng(image, lang) };
+        return { id, bytes: await drawPng(image, lang, this.idleMs) };
       } finally {
         this.waiting--;
       }

@@ -47,15 +47,20 @@ export class UploadedPictures {
     return `${this.platform}:picture:${scope}:${pictureId(image, lang)}`;
   }
 
-  private async drawAndUpload(key: string, image: CardImage, lang: Lang, conversation: string): Promise<string | undefined> {
-    const { logger, store, pictures } = this.deps;
-    let png: Png;
+  /** The picture's PNG, or undefined once a failed drawing was logged. */
+  async draw(image: CardImage, lang: Lang): Promise<Png | undefined> {
     try {
-      png = await pictures.png(image, lang);
+      return await this.deps.pictures.png(image, lang);
     } catch (err) {
-      logger.warn(`${this.platform}: picture left out (${image.picture.kind}, drawing failed):`, describe(err));
+      this.deps.logger.warn(`${this.platform}: picture left out (${image.picture.kind}, drawing failed):`, describe(err));
       return undefined;
     }
+  }
+
+  private async drawAndUpload(key: string, image: CardImage, lang: Lang, conversation: string): Promise<string | undefined> {
+    const { logger, store } = this.deps;
+    const png = await this.draw(image, lang);
+    if (!png) return undefined;
     const id = await this.upload(png, image, conversation);
     if (id) await store.set(key, id, UPLOAD_TTL_MS).catch((err: unknown) => logger.warn(`${this.platform}: could not remember a picture upload:`, describe(err)));
     return id;

@@ -7,9 +7,12 @@ import { spawnTracked, NODE_FLAGS, REPO_DIR } from './processes.js';
 import { target, type BenchOptions, type Section } from './report.js';
 import { fmt, table } from './stats.js';
 
+/** Resident memory after full GCs once V8 has released what they freed, and straight after the GCs. */
+interface Rss { rss: number; atGc: number }
+
 interface Figures {
   coldMs: number; mapBytes: number; cachedP50Ms: number; cachedP99Ms: number; mapMs: number; barsMs: number; barsBytes: number;
-  rssBefore: number; rssAfterFirst: number; readings: { after: number; rss: number }[]; kept: number;
+  rssBefore: Rss; rssAfterFirst: Rss; readings: ({ after: number } & Rss)[]; idle: { idleMs: number } & Rss; restartMs: number; kept: number;
 }
 
 function runChild(quick: boolean): Promise<Figures> {
@@ -39,14 +42,16 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
         ['cached picture (p50 / p99)', `${fmt.time(f.cachedP50Ms)} / ${fmt.time(f.cachedP99Ms)}`, ''],
         ['map drawn anew (warm, median)', fmt.ms(f.mapMs), ''],
         ['bar chart drawn anew (warm, median)', fmt.ms(f.barsMs), fmt.mb(f.barsBytes)],
+        [`new map after the idle thread stopped (a new thread)`, fmt.ms(f.restartMs), ''],
       ]),
-      table(`Pictures: resident memory over ${end.after} different pictures (one cache, after full GC)`, ['reading', 'RSS'], [
-        ['before the first picture', fmt.mb(f.rssBefore)],
-        ['after the first picture', fmt.mb(f.rssAfterFirst)],
-        ...f.readings.map((r) => [`after ${r.after}`, fmt.mb(r.rss)]),
-        [`peak after ${full.after} vs after ${full.after} (the cache full)`, fmt.pct(overFull)],
-        [`peak after ${base.after} vs after ${base.after} (the cache filling)`, fmt.pct(overBase)],
-        [`pictures kept by the cache`, String(f.kept)],
+      table(`Pictures: resident memory over ${end.after} different pictures (one cache, after full GC)`, ['reading', 'RSS', 'straight after GC'], [
+        ['before the first picture', fmt.mb(f.rssBefore.rss), fmt.mb(f.rssBefore.atGc)],
+        ['after the first picture', fmt.mb(f.rssAfterFirst.rss), fmt.mb(f.rssAfterFirst.atGc)],
+        ...f.readings.map((r) => [`after ${r.after}`, fmt.mb(r.rss), fmt.mb(r.atGc)]),
+        [`after ${fmt.ms(f.idle.idleMs)} idle (rasteriser thread stopped)`, fmt.mb(f.idle.rss), fmt.mb(f.idle.atGc)],
+        [`peak after ${full.after} vs after ${full.after} (the cache full)`, fmt.pct(overFull), ''],
+        [`peak after ${base.after} vs after ${base.after} (the cache filling)`, fmt.pct(overBase), ''],
+        [`pictures kept by the cache`, String(f.kept), ''],
       ]),
     ],
     targets: [

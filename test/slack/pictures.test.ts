@@ -84,7 +84,7 @@ describe('/iiot (private answers)', () => {
     expect(await store.get(`slack:picture:T0TEAM:${pictureId(image, 'zh')}`)).toBe(id);
   });
 
-  it('posts the picture publicly only on Share, with the shared card', async () => {
+  it('posts the picture publicly only on Share: the shared card, then the map uploaded into the channel', async () => {
     const ack = (await slack.command(slashCommand('湖北', fake.responseUrl('share-src')))).json();
     await fake.waitForResponse('share-src');
     const share = buttons(ack.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID);
@@ -94,8 +94,15 @@ describe('/iiot (private answers)', () => {
     }));
     const posted = await fake.waitForResponse('share', 1);
     expect(posted.body.response_type).toBe('in_channel');
-    expect(imageBlocks(posted.body.blocks)).toEqual([expect.objectContaining({ slack_file: { id: [...fake.files.keys()][0] } })]);
+    // Slack gives a file uploaded into no channel to the bot alone, so the public card cannot show
+    // the private upload; the map goes into the channel as a file of its own, shared there.
+    expect(imageBlocks(posted.body.blocks)).toEqual([]);
     expect((await fake.waitForResponse('share', 2)).body).toEqual({ delete_original: true });
+    const shared = await fake.waitFor(() => [...fake.files.values()].find((f) => f.channel === 'C0GENERAL' && f.completed), 'the map shared into C0GENERAL');
+    expect(shared.altText).toBe(handle({ text: '湖北', platform: 'slack' }).card.image!.alt);
+    const png = decodePng(fake.uploadedPng(shared.id)!);
+    const picture = handle({ text: '湖北', platform: 'slack' }).card.image!;
+    expect(dominantColor(png, ...mapPixel(picture, 'zh', [110.8, 31.6]))).toBe(TIER_COLORS.leading);
   });
 
   it('still answers with the text card when the upload fails, and logs it once', async () => {

@@ -292,11 +292,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
-        // The picture goes public only now, with the shared card.
-        const pictureFileId = await pictures.fileId(answer, team, channel);
-        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer, { pictureFileId }) });
+        // The picture goes public only now, uploaded into the channel after the shared card (the
+        // private upload the card showed is the bot's alone: see pictures.ts).
+        const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer) });
         if (shared) await respond('delete ephemeral', { delete_original: true });
-        return sent(ev, shared);
+        sent(ev, shared);
+        if (shared) await pictures.shareInto(answer, channel);
+        return;
       }
       if (body.view?.type === 'home') {
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };

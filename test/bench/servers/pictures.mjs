@@ -3,6 +3,7 @@
  * with --expose-gc for memory readings. Plain JavaScript on the compiled dist/, as production runs. Prints one JSON line of figures (ms, bytes) for pictures.ts.
  * argv[2]: "quick" for shorter runs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { report } from '../../../dist/core/data.js';
 import { barsImage, mapImage } from '../../../dist/core/pictures.js';
 
@@ -10,15 +11,35 @@ const quick = process.argv[2] === 'quick';
 const gc = globalThis.gc ?? (() => undefined);
 const now = () => performance.now();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rss = () => { gc(); gc(); return process.memoryUsage().rss; };
+const rssNow = () => process.memoryUsage().rss;
+/**
+ * Resident memory after full GCs, once V8 has given back what they freed: right after gc() returns,
+ * the pages and buffers it found dead (the evicted PNGs among them) are still being released on
+ * V8's background threads, 30–40 MB at times. GC again every 100 ms until RSS stops falling.
+ * `atGc` is the reading taken straight after the first GCs, as earlier runs reported.
+ */
+async function rss() {
+  gc(); gc();
+  const atGc = rssNow();
+  let last = atGc;
+  for (let i = 0; i < 10; i++) {
+    await sleep(100);
+    gc();
+    const settled = rssNow();
+    if (last - settled < 1 << 20) return { rss: settled, atGc };
+    last = settled;
+  }
+  return { rss: last, atGc };
+}
 
-const rssBefore = rss();
+const rssBefore = await rss();
 let t = now();
 const { Pictures } = await import('../../../dist/pictures/index.js');
+const { rasteriserThread } = await import('../../../dist/pictures/draw.js');
 const cache = new Pictures();
 const first = await cache.png(mapImage('zh'), 'zh');
 const coldMs = now() - t;
-const rssAfterFirst = rss();
+const rssAfterFirst = await rss();
 
 // A picture already drawn: what every card after the first pays.
 const cached = [];
@@ -46,21 +67,28 @@ const barsBytes = (await new Pictures().png(barsImage('zh'), 'zh')).bytes.length
 
 // 400 different pictures (two-region highlights) through one cache: resident memory grows while the
 // cache fills (it keeps the newest 128 PNGs, about 0.3 MB each), then must level off. Readings after
-// 20, after 200 (the cache full), 300 and 400.
+// 20, after 200 (the cache full), 300 and 400; then once the idle rasteriser thread has stopped, and
+// the time the next new picture takes on a new thread.
 const ids = report.regions.map((r) => r.id);
 const pairs = ids.flatMap((a, i) => ids.slice(i + 1).map((b) => [a, b]));
 const marks = quick ? [20, 30, 60] : [20, 200, 300, 400];
 const total = marks.at(-1);
 const readings = [];
-const memCache = new Pictures();
+const idleMs = 3000;
+const memCache = new Pictures({ idleMs });
 for (let i = 0; i < total; i++) {
   await memCache.png(mapImage(i % 2 ? 'en' : 'zh', pairs[i]), i % 2 ? 'en' : 'zh');
-  if (marks.includes(i + 1)) readings.push({ after: i + 1, rss: rss() });
+  if (marks.includes(i + 1)) readings.push({ after: i + 1, ...(await rss()) });
 }
+while (rasteriserThread() !== undefined) await sleep(100);
+const idle = { idleMs, ...(await rss()) };
+t = now();
+await memCache.png(mapImage('zh', pairs[total]), 'zh');
+const restartMs = now() - t;
 
 await memCache.close(); // the rasteriser's thread
 
 process.stdout.write(`${JSON.stringify({
   coldMs, mapBytes: first.bytes.length, cachedP50Ms: cached[Math.floor(cached.length / 2)], cachedP99Ms: cached[Math.floor(cached.length * 0.99)],
-  mapMs, barsMs, barsBytes, rssBefore, rssAfterFirst, readings, kept: memCache.size,
+  mapMs, barsMs, barsBytes, rssBefore, rssAfterFirst, readings, idle, restartMs, kept: memCache.size,
 })}\n`);
