@@ -247,11 +247,6 @@ function imageBlock(card: Card, fileId: string): KnownBlock {
   return { type: 'image', slack_file: { id: fileId }, alt_text: truncate(card.image?.alt || card.title, SLACK_LIMITS.altText) };
 }
 
-/** The picture alone, for the message that follows an ephemeral `/iiot` answer (which cannot be edited). */
-export function renderSlackPicture(card: Card, fileId: string): SlackMessage {
-  return { text: truncate(escapeMrkdwn(card.image?.alt || card.title), SLACK_LIMITS.fallbackText, true), blocks: [imageBlock(card, fileId)] };
-}
-
 /** An answer as a message; Slack-only labels follow the answer's language. */
 export function renderSlackAnswer(answer: Answer, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage {
   return renderSlackCard(answer.card, { ...opts, lang: answer.lang });
