@@ -133,6 +133,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
+  /**
+   * A private answer's picture: a message only the asker sees cannot carry a file (README, "Who can see
+   * an uploaded picture"), so it shows by `image_url` the bot serves itself, with PUBLIC_BASE_URL only.
+   */
+  const privatePicture = (answer: Answer | undefined): string | undefined =>
+    answer?.card.image && deps.pictureLinks?.urlFor(answer.card.image, answer.lang);
 
   /**
    * Every reply goes through the outbox (bounded, retried, logged once if it finally fails), keyed by
@@ -213,15 +219,18 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const inbound = await langs.typed({ text: fromSlackText(text), platform: 'slack', userId });
     const kept = acks.get({ ...inbound, text }, () => {
       const answer = answerTo(inbound, ev);
-      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer) }, EPHEMERAL) };
+      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer), pictureUrl: privatePicture(answer) }, EPHEMERAL) };
     });
-    if (kept) ev.note({ intent: kept.answer.intent });
+    if (kept) {
+      ev.note({ intent: kept.answer.intent });
+      privatePicture(kept.answer); // a kept ack's picture stays served
+    }
     return kept ?? { answer: undefined, json: renderSlackJson(undefined, {}, EPHEMERAL) };
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
     const { answer, share } = await slashAnswer(command.text, command.user_id, ev);
-    await ack({ ...EPHEMERAL, ...render(answer, { share }) });
+    await ack({ ...EPHEMERAL, ...render(answer, { share, pictureUrl: privatePicture(answer) }) });
     ev.done('answered');
   });
 
@@ -288,8 +297,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       }
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        // Ephemeral messages cannot carry a file (README, "Who can see an uploaded picture").
-        return sent(ev, await respond('update ephemeral', { replace_original: true, ...render(answer, { share: value }) }));
+        return sent(ev, await respond('update ephemeral', { replace_original: true, ...render(answer, { share: value, pictureUrl: privatePicture(answer) }) }));
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
