@@ -12,6 +12,7 @@ import { createReporter, type Reporter } from './infra/report.js';
 import { openStore, type Store } from './infra/store.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
 import { Pictures } from './pictures/index.js';
+import { PICTURES_PATH, PictureLinks } from './platforms/picture-links.js';
 
 /** One picture cache per process, whichever platforms draw from it. */
 const sharedPictures = new Pictures();
@@ -50,7 +51,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const report = createReporter(logger, metrics);
   const store = options.store ?? (await openStore(config.redis, logger));
   const pictures = config.pictures === false ? undefined : sharedPictures;
-  const deps: AdapterDeps = { handle, overview, store, logger, report, pictures };
+  const pictureLinks = pictures && config.publicBaseUrl ? new PictureLinks(config.publicBaseUrl, { store, logger, pictures }) : undefined;
+  const deps: AdapterDeps = { handle, overview, store, logger, report, pictures, pictureLinks };
   const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
   // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
@@ -62,7 +64,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     const { createFeishuAdapter } = await import('./platforms/feishu/adapter.js');
     adapters.push(createFeishuAdapter(config.feishu, deps, delivery));
   }
-  const routes = adapters.flatMap((a) => a.routes);
+  const routes = [...adapters.flatMap((a) => a.routes), ...(pictureLinks ? [pictureLinks.route] : [])];
   let stopping = false;
   const ops: Ops = {
     async notReady() {
@@ -107,7 +109,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   if (options.guardProcess) unguard = guardProcess(logger, metrics);
   const port = (server.address() as { port: number }).port;
   for (const a of adapters) logger.info(`${a.name} ready${a.routes.length > 0 ? ` on port ${port}` : ''}`);
-  logger.info(`operator endpoints on port ${port}: /healthz /readyz /metrics`);
+  logger.info(`operator endpoints on port ${port}: /healthz /readyz /metrics${pictureLinks ? ` ${PICTURES_PATH}<hash>.png` : ''}`);
   return { adapters, server, report, logger, store, stop };
 }
 

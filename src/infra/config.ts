@@ -38,6 +38,11 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Cards carry pictures (the tier map, charts) unless false: then text cards only, nothing uploaded. */
   pictures?: boolean;
+  /**
+   * The bot's own address as the internet reaches it, without a trailing slash: it then serves
+   * `/pictures/<hash>.png`, and Slack's private answers show their picture from there.
+   */
+  publicBaseUrl?: string;
   /** Longest wait for any one call to Slack's or Feishu's API (start-up calls and replies alike). */
   apiTimeoutMs?: number;
   /** SIGTERM/SIGINT: how long replies under way may take to finish before the process exits. */
@@ -61,6 +66,8 @@ function check<T>(name: string, schema: z.ZodType<T>, value: string | undefined,
 }
 
 const url = z.string().url().refine((u) => /^(https?|wss?):\/\//.test(u));
+/** A web address with a host and nothing after its path (a query or fragment would break what is appended). */
+const httpUrl = z.string().max(1000).url().refine((u) => /^https?:\/\/[^/?#]+[^?#]*$/.test(u));
 
 function slackConfig(env: Env): SlackConfig | undefined {
   const any = ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_MODE'].some((k) => env[k]);
@@ -115,7 +122,10 @@ export function loadConfig(env: Env = process.env): Config {
   const ms = z.coerce.number().int().min(100).max(600_000);
   const apiTimeoutMs = check('API_TIMEOUT_MS', ms, env.API_TIMEOUT_MS || String(DEFAULT_API_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
   const shutdownTimeoutMs = check('SHUTDOWN_TIMEOUT_MS', ms, env.SHUTDOWN_TIMEOUT_MS || String(DEFAULT_SHUTDOWN_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
-  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, pictures: picturesEnabled(env), slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
+  const publicBaseUrl = env.PUBLIC_BASE_URL
+    ? check('PUBLIC_BASE_URL', httpUrl, env.PUBLIC_BASE_URL, 'the bot\'s address as Slack reaches it, such as https://bot.example.com').replace(/\/+$/, '')
+    : undefined;
+  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, pictures: picturesEnabled(env), publicBaseUrl, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
 }
 
 /** PICTURES=off: text cards only (no drawing, no uploads, no files:write needed). */

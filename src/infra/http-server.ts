@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Logger } from './log.js';
 
-/** One HTTP endpoint an adapter serves (Slack's Bolt receiver, Feishu's webhook). */
+/** One HTTP endpoint an adapter serves (Slack's Bolt receiver, Feishu's webhook, the bot's pictures). */
 export interface Route {
   path: string;
+  /** The route serves every path under `path` (which then ends with `/`), not `path` alone. */
+  prefix?: boolean;
   listener: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
@@ -46,13 +48,14 @@ export function declaredTooLarge(req: IncomingMessage, limit = MAX_BODY_BYTES): 
  * Routes match on the path alone (query strings are ignored).
  */
 export function startHttpServer(routes: Route[], port: number, host?: string, options: HttpServerOptions = {}): Promise<Server> {
-  const byPath = new Map(routes.map((r) => [r.path, r.listener]));
+  const byPath = new Map(routes.filter((r) => !r.prefix).map((r) => [r.path, r.listener]));
+  const byPrefix = routes.filter((r) => r.prefix);
   const { ops, logger } = options;
   // Sockets whose request reached a route: an abort there is the route's to log, once.
   const routed = new WeakSet<Socket>();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const listener = byPath.get(path);
+    const listener = byPath.get(path) ?? byPrefix.find((r) => path.startsWith(r.path))?.listener;
     if (listener) {
       if (declaredTooLarge(req)) {
         logger?.warn({ path, bytes: Number(req.headers['content-length']) }, 'request rejected: body too large');

@@ -3,6 +3,7 @@ import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
 import type { Pictures } from '../pictures/index.js';
+import type { PictureLinks } from './picture-links.js';
 import { Outbox, type DeliveryOptions, type DeliveryStats, type FailureVerdict } from '../infra/outbox.js';
 import { createReporter, type Platform, type Reporter } from '../infra/report.js';
 
@@ -16,6 +17,8 @@ export interface AdapterDeps {
   logger: Logger;
   /** Draws cards' pictures (lazily, cached); without it cards go out without pictures. */
   pictures?: Pictures;
+  /** With PUBLIC_BASE_URL: the public URL of a picture the bot serves itself (for messages that cannot carry a file). */
+  pictureLinks?: PictureLinks;
   /** Where events, outcomes and API errors are reported (the log line per event, metrics). */
   report?: Reporter;
 }

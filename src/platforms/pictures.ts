@@ -1,9 +1,11 @@
 /**
- * A card's picture, uploaded once per workspace (Slack) or app (Feishu) and remembered in the shared
- * Store, so replicas and restarts reuse the upload. Both platforms use this one piece: they differ only
- * in the upload call they pass in, which goes through the adapter's outbox like any reply. A picture
- * that cannot be drawn or uploaded is logged once (a drawing here, an upload by the outbox) and left
- * out; the card, which says everything the picture shows, has already gone out.
+ * A card's picture for the chat platforms: drawn (drawPicture, a failure logged once), and where an
+ * upload may be reused, uploaded once and remembered in the shared Store, so replicas and restarts
+ * reuse it. Feishu's image keys serve every chat of the app (UploadedPictures); Slack uploads into each
+ * conversation instead, since a Slack file is seen only where it was shared (slack/pictures.ts). The
+ * upload call is passed in and goes through the adapter's outbox like any reply. A picture that cannot
+ * be drawn or uploaded is left out; the card, which says everything the picture shows, has already
+ * gone out.
  */
 import type { CardImage, Lang } from '../core/types.js';
 import type { Store } from '../infra/store.js';
@@ -48,13 +50,8 @@ export class UploadedPictures {
   }
 
   /** The picture's PNG, or undefined once a failed drawing was logged. */
-  async draw(image: CardImage, lang: Lang): Promise<Png | undefined> {
-    try {
-      return await this.deps.pictures.png(image, lang);
-    } catch (err) {
-      this.deps.logger.warn(`${this.platform}: picture left out (${image.picture.kind}, drawing failed):`, describe(err));
-      return undefined;
-    }
+  draw(image: CardImage, lang: Lang): Promise<Png | undefined> {
+    return drawPicture(this.platform, this.deps, image, lang);
   }
 
   private async drawAndUpload(key: string, image: CardImage, lang: Lang, conversation: string): Promise<string | undefined> {
@@ -64,6 +61,18 @@ export class UploadedPictures {
     const id = await this.upload(png, image, conversation);
     if (id) await store.set(key, id, UPLOAD_TTL_MS).catch((err: unknown) => logger.warn(`${this.platform}: could not remember a picture upload:`, describe(err)));
     return id;
+  }
+}
+
+/** The picture's PNG, or undefined once a failed drawing was logged (the card goes without it). */
+export async function drawPicture(
+  platform: 'slack' | 'feishu', deps: { logger: Logger; pictures: Pictures }, image: CardImage, lang: Lang,
+): Promise<Png | undefined> {
+  try {
+    return await deps.pictures.png(image, lang);
+  } catch (err) {
+    deps.logger.warn(`${platform}: picture left out (${image.picture.kind}, drawing failed):`, describe(err));
+    return undefined;
   }
 }
 

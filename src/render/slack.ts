@@ -48,8 +48,11 @@ export interface RenderOptions {
   lang?: Lang;
   /** Adds "Share in channel" whose value is this command text (ephemeral slash-command answers). */
   share?: string;
-  /** The card's picture, uploaded: an image block shows it by `slack_file` id. Without it the card has no image. */
-  pictureFileId?: string;
+  /**
+   * Where Slack fetches the card's picture (the bot's own `/pictures/<hash>.png`): an image block by
+   * `image_url`. Without it the card has no image (a file uploaded into no channel would not show).
+   */
+  pictureUrl?: string;
   maxBlocks?: number;
   maxChars?: number;
 }
@@ -198,7 +201,7 @@ function layoutCard(card: Card, opts: RenderOptions): SlackMessage & { blocksJso
   const head: KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
   if (card.subtitle?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.subtitle), SLACK_LIMITS.contextText)] });
   const body: KnownBlock[] = card.sections.flatMap(sectionBlocks);
-  if (card.image && opts.pictureFileId) body.push(imageBlock(card, opts.pictureFileId));
+  if (card.image && opts.pictureUrl) body.push(imageBlock(card, opts.pictureUrl));
   const tail: KnownBlock[] = [];
   if (card.source?.trim()) tail.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.source), SLACK_LIMITS.contextText)] });
   tail.push(...actionBlocks(cardButtons(card, opts)));
@@ -243,13 +246,8 @@ function shorten(block: KnownBlock, ok: (b: KnownBlock) => boolean): KnownBlock 
   return undefined;
 }
 
-function imageBlock(card: Card, fileId: string): KnownBlock {
-  return { type: 'image', slack_file: { id: fileId }, alt_text: truncate(card.image?.alt || card.title, SLACK_LIMITS.altText) };
-}
-
-/** The picture alone, for the message that follows an ephemeral `/iiot` answer (which cannot be edited). */
-export function renderSlackPicture(card: Card, fileId: string): SlackMessage {
-  return { text: truncate(escapeMrkdwn(card.image?.alt || card.title), SLACK_LIMITS.fallbackText, true), blocks: [imageBlock(card, fileId)] };
+function imageBlock(card: Card, url: string): KnownBlock {
+  return { type: 'image', image_url: url, alt_text: truncate(card.image?.alt || card.title, SLACK_LIMITS.altText) };
 }
 
 /** An answer as a message; Slack-only labels follow the answer's language. */

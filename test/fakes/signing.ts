@@ -103,7 +103,7 @@ export interface ButtonClick {
   value: string;
   responseUrl: string;
   /** Where the clicked message lives; omit for App Home. */
-  message?: { channel: string; ts: string; ephemeral?: boolean };
+  message?: { channel: string; ts: string; ephemeral?: boolean; threadTs?: string };
   home?: boolean;
   user?: string;
 }
@@ -134,12 +134,12 @@ export function blockActions(click: ButtonClick): Record<string, unknown> {
       view: { id: 'V0HOME', type: 'home', team_id: 'T0TEAM', blocks: [], callback_id: '', state: { values: {} }, hash: 'h', private_metadata: '' },
     };
   }
-  const { channel, ts, ephemeral } = click.message;
+  const { channel, ts, ephemeral, threadTs } = click.message;
   return {
     ...base,
     container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: !!ephemeral },
     channel: { id: channel, name: 'general' },
-    ...(ephemeral ? {} : { message: { type: 'message', user: 'U0BOT', ts, text: 'card', blocks: [] } }),
+    ...(ephemeral ? {} : { message: { type: 'message', user: 'U0BOT', ts, text: 'card', blocks: [], ...(threadTs ? { thread_ts: threadTs } : {}) } }),
     state: { values: {} },
   };
 }

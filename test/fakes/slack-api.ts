@@ -35,7 +35,9 @@ export interface FakeFile {
   bytes?: Buffer;
   title?: string;
   completed: boolean;
+  /** Where files.completeUploadExternal shared it; none: private to the bot. */
   channel?: string;
+  threadTs?: string;
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -242,7 +244,7 @@ export class FakeSlack {
       this.responses.push({ id: path.slice('/response/'.length), body });
       this.notify();
       if (this.hung.has(method)) return HANG;
-      const errors = body.blocks ? [...blockKitViolations(body.blocks), ...this.unknownFiles(body.blocks)] : [];
+      const errors = body.blocks ? [...blockKitViolations(body.blocks), ...this.unshownFiles(body.blocks)] : [];
       return { status: 200, body: errors.length ? { ok: false, error: 'invalid_blocks', errors } : { ok: true } };
     }
     const args = parseArgs(req.headers['content-type'] ?? '', raw);
@@ -283,12 +285,12 @@ export class FakeSlack {
         const listed: { id: string; title?: string }[] = Array.isArray(args.files) ? args.files : [];
         const files = listed.map((f) => this.files.get(f.id));
         if (files.length === 0 || files.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
-        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: listed[i].title, channel: args.channel_id });
+        for (const [i, f] of files.entries()) Object.assign(f!, { completed: true, title: listed[i].title, channel: args.channel_id, threadTs: args.thread_ts });
         return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title, mimetype: 'image/png' })) };
       }
       case 'chat.postMessage':
       case 'chat.update': {
-        const errors = [...blockKitViolations(args.blocks ?? []), ...this.unknownFiles(args.blocks ?? [])];
+        const errors = [...blockKitViolations(args.blocks ?? []), ...this.unshownFiles(args.blocks ?? [], args.channel)];
         if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
         const ts = method === 'chat.update' ? args.ts : `${this.tsCounter++}.000100`;
         return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
@@ -307,11 +309,21 @@ export class FakeSlack {
     }
   }
 
-  /** An image block may name only a file whose upload was completed (the bot's own, so it has access). */
-  private unknownFiles(blocks: any[]): string[] {
+  /**
+   * An image block may name only a completed file the message's readers can see: one shared into
+   * `channel` (a response_url message's channel is not known here: shared into some channel). A file
+   * uploaded into no channel is the bot's alone, and Slack refuses it as `invalid_blocks`
+   * (java-slack-sdk#1349, bolt-python#1251).
+   */
+  private unshownFiles(blocks: any[], channel?: string): string[] {
     return (Array.isArray(blocks) ? blocks : [])
-      .filter((b) => b?.type === 'image' && b.slack_file && !this.files.get(b.slack_file.id)?.completed)
-      .map((b) => `image block names unknown or unfinished file ${b.slack_file.id}`);
+      .filter((b) => b?.type === 'image' && b.slack_file)
+      .flatMap((b) => {
+        const file = this.files.get(b.slack_file.id);
+        if (!file?.completed) return [`image block names unknown or unfinished file ${b.slack_file.id}`];
+        if (!file.channel || (channel && file.channel !== channel)) return [`image block names file ${file.id}, not shared into ${channel ?? 'any channel'}`];
+        return [];
+      });
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Card pictures on Slack, end to end in HTTP mode: the real bot and Bolt, signed requests, and a fake
  * Slack that takes uploads the way filesUploadV2 makes them (files.getUploadURLExternal, the upload
- * URL, files.completeUploadExternal) and accepts an image block only for a file it has.
+ * URL, files.completeUploadExternal) and, like Slack, refuses an image block naming a file not shared
+ * into the message's conversation (a file uploaded into no channel is the bot's alone).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
@@ -9,9 +10,9 @@ import { startBot, type RunningBot } from '../../src/app.js';
 import { handle } from '../../src/core/handle.js';
 import { TIER_COLORS } from '../../src/core/pictures.js';
 import { MemoryStore } from '../../src/infra/store.js';
-import { pictureId } from '../../src/pictures/index.js';
 import { SHARE_ACTION_ID } from '../../src/render/slack.js';
-import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
+import { webApi } from '@slack/bolt';
+import { BOT_USER_ID, FakeSlack, type ApiCall } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
 import { decodePng, dominantColor, mapPixel } from '../support/png.js';
@@ -46,47 +47,33 @@ beforeEach(() => {
 
 const imageBlocks = (blocks: any[] | undefined) => (blocks ?? []).filter((b) => b.type === 'image');
 const buttons = (blocks: any[]) => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements);
+const hubeiImage = () => handle({ text: '湖北', platform: 'slack' }).card.image!;
+/** Hubei's pixel carries its tier's colour: the bytes are the map. */
+const expectHubeiMap = (fileId: string) => {
+  const png = decodePng(fake.uploadedPng(fileId)!);
+  expect(dominantColor(png, ...mapPixel(hubeiImage(), 'zh', [110.8, 31.6]))).toBe(TIER_COLORS.leading);
+};
+/** The calls made from index `from` on, in order, by method. */
+const methodsSince = (from: number) => fake.calls.slice(from).map((c: ApiCall) => c.method);
+/** Every file the bot uploaded was shared into a conversation: none is private to the bot. */
+const expectNoPrivateUpload = () => expect([...fake.files.values()].filter((f) => !f.channel)).toEqual([]);
+
 
 describe('/iiot (private answers)', () => {
-  it('acks with the card at once, then shows the map privately by slack_file id; nothing reaches the channel', async () => {
+  it('acks with the card, which says everything; no private picture follows and nothing reaches the channel', async () => {
+    const calls = fake.calls.length;
     const ack = (await slack.command(slashCommand('湖北', fake.responseUrl('hubei')))).json();
     expect(ack.response_type).toBe('ephemeral');
-    expect(imageBlocks(ack.blocks)).toEqual([]); // the ack did not wait for the picture
+    expect(imageBlocks(ack.blocks)).toEqual([]);
     expect(JSON.stringify(ack.blocks)).toContain('示范引领');
-
-    const follow = await fake.waitForResponse('hubei');
-    expect(follow.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
-    const [image] = imageBlocks(follow.body.blocks);
-    const alt = handle({ text: '湖北', platform: 'slack' }).card.image!.alt;
-    expect(image).toEqual({ type: 'image', slack_file: { id: expect.stringMatching(/^F0FAKE/) }, alt_text: alt });
-
-    // Uploaded the filesUploadV2 way, into no channel: private to the bot until a card shows it.
-    const file = fake.files.get(image.slack_file.id)!;
-    expect(file).toMatchObject({ completed: true, channel: undefined, filename: expect.stringMatching(/\.png$/) });
-    expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
-    expect(fake.callsTo('upload')).toHaveLength(1);
-    expect(fake.callsTo('files.completeUploadExternal')).toHaveLength(1);
-    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
-
-    // The bytes are the map, Hubei in its tier's colour.
-    const png = decodePng(fake.uploadedPng(file.id)!);
-    const picture = handle({ text: '湖北', platform: 'slack' }).card.image!;
-    expect(dominantColor(png, ...mapPixel(picture, 'zh', [110.8, 31.6]))).toBe(TIER_COLORS.leading);
-  });
-
-  it('uploads a picture once per workspace and remembers its id in the Store', async () => {
-    await slack.command(slashCommand('湖北省', fake.responseUrl('hubei-again')));
-    const follow = await fake.waitForResponse('hubei-again');
-    expect(fake.callsTo('files.getUploadURLExternal')).toHaveLength(1);
-    const id = imageBlocks(follow.body.blocks)[0].slack_file.id;
-    expect(fake.files.size).toBe(1);
-    const image = handle({ text: '湖北', platform: 'slack' }).card.image!;
-    expect(await store.get(`slack:picture:T0TEAM:${pictureId(image, 'zh')}`)).toBe(id);
+    // An ephemeral message cannot carry a file, and a private upload is not shown: nothing follows.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.responses.filter((r) => r.id === 'hubei')).toEqual([]);
+    expect(methodsSince(calls)).toEqual([]);
   });
 
   it('posts the picture publicly only on Share: the shared card, then the map uploaded into the channel', async () => {
     const ack = (await slack.command(slashCommand('湖北', fake.responseUrl('share-src')))).json();
-    await fake.waitForResponse('share-src');
     const share = buttons(ack.blocks).find((b: any) => b.action_id === SHARE_ACTION_ID);
     await slack.interaction(blockActions({
       actionId: share.action_id, value: share.value, responseUrl: fake.responseUrl('share'),
@@ -94,53 +81,99 @@ describe('/iiot (private answers)', () => {
     }));
     const posted = await fake.waitForResponse('share', 1);
     expect(posted.body.response_type).toBe('in_channel');
-    // Slack gives a file uploaded into no channel to the bot alone, so the public card cannot show
-    // the private upload; the map goes into the channel as a file of its own, shared there.
     expect(imageBlocks(posted.body.blocks)).toEqual([]);
     expect((await fake.waitForResponse('share', 2)).body).toEqual({ delete_original: true });
     const shared = await fake.waitFor(() => [...fake.files.values()].find((f) => f.channel === 'C0GENERAL' && f.completed), 'the map shared into C0GENERAL');
-    expect(shared.altText).toBe(handle({ text: '湖北', platform: 'slack' }).card.image!.alt);
-    const png = decodePng(fake.uploadedPng(shared.id)!);
-    const picture = handle({ text: '湖北', platform: 'slack' }).card.image!;
-    expect(dominantColor(png, ...mapPixel(picture, 'zh', [110.8, 31.6]))).toBe(TIER_COLORS.leading);
+    expect(shared.altText).toBe(hubeiImage().alt);
+    expect(shared.filename).toMatch(/\.png$/);
+    expectHubeiMap(shared.id);
+    expectNoPrivateUpload();
   });
 
-  it('still answers with the text card when the upload fails, and logs it once', async () => {
-    const before = fake.callsTo('files.getUploadURLExternal').length;
+  it('a button on the private card changes it in place, with no picture', async () => {
+    const ack = (await slack.command(slashCommand('tiers', fake.responseUrl('tiers-src')))).json();
+    const button = buttons(ack.blocks).find((b: any) => b.action_id !== SHARE_ACTION_ID);
+    const calls = fake.calls.length;
+    await slack.interaction(blockActions({
+      actionId: button.action_id, value: button.value, responseUrl: fake.responseUrl('tiers-click'),
+      message: { channel: 'C0GENERAL', ts: '1700000000.000010', ephemeral: true },
+    }));
+    const updated = await fake.waitForResponse('tiers-click');
+    expect(updated.body.replace_original).toBe(true);
+    expect(imageBlocks(updated.body.blocks)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(methodsSince(calls)).toEqual([]);
+  });
+});
+
+describe('@mentions and direct messages', () => {
+  it('posts the card in the thread first, then uploads the map into the same channel and thread', async () => {
+    const calls = fake.calls.length;
+    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700000900.000100', channel: 'C0GENERAL', event_ts: '1700000900.000100' }));
+    const done = await fake.waitFor(() => fake.calls.slice(calls).find((c) => c.method === 'files.completeUploadExternal'), 'the upload');
+    expect(done.result).toMatchObject({ ok: true });
+    // The card went first (never delayed by the picture), then the three calls of one upload.
+    expect(methodsSince(calls)).toEqual(['chat.postMessage', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    const posted = fake.callsTo('chat.postMessage').at(-1)!;
+    expect(posted.args).toMatchObject({ channel: 'C0GENERAL', thread_ts: '1700000900.000100' });
+    expect(imageBlocks(posted.args.blocks)).toEqual([]);
+    const file = fake.files.get(done.args.files[0].id)!;
+    expect(file).toMatchObject({ completed: true, channel: 'C0GENERAL', threadTs: '1700000900.000100', altText: hubeiImage().alt, title: hubeiImage().title });
+    expectHubeiMap(file.id);
+    expect(fake.callsTo('chat.update')).toEqual([]);
+    expectNoPrivateUpload();
+  });
+
+  it('in a direct message, the card and then the map, uploaded into that DM', async () => {
+    const calls = fake.calls.length;
+    await slack.event(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '湖北', ts: '1700000901.000100', event_ts: '1700000901.000100' }));
+    const done = await fake.waitFor(() => fake.calls.slice(calls).find((c) => c.method === 'files.completeUploadExternal'), 'the upload');
+    expect(methodsSince(calls)).toEqual(['chat.postMessage', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    expect(fake.callsTo('chat.postMessage').at(-1)!.args).toMatchObject({ channel: 'D0DM' });
+    const file = fake.files.get(done.args.files[0].id)!;
+    expect(file).toMatchObject({ completed: true, channel: 'D0DM', threadTs: undefined });
+    expectHubeiMap(file.id);
+    expectNoPrivateUpload();
+  });
+
+  it('a button on a card in a thread updates the card, then uploads the new picture into that thread', async () => {
+    const calls = fake.calls.length;
+    await slack.interaction(blockActions({
+      actionId: 'iiot:region', value: '湖北', responseUrl: fake.responseUrl('thread-click'),
+      message: { channel: 'C0GENERAL', ts: '1700000902.000200', threadTs: '1700000902.000100' },
+    }));
+    const done = await fake.waitFor(() => fake.calls.slice(calls).find((c) => c.method === 'files.completeUploadExternal'), 'the upload');
+    expect(methodsSince(calls)).toEqual(['chat.update', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    const update = fake.callsTo('chat.update').at(-1)!;
+    expect(update.result).toMatchObject({ ok: true });
+    expect(imageBlocks(update.args.blocks)).toEqual([]);
+    expect(fake.files.get(done.args.files[0].id)).toMatchObject({ channel: 'C0GENERAL', threadTs: '1700000902.000100' });
+  });
+
+  it('still posts the card when the upload fails, and logs the failure once', async () => {
     fake.fail('files.getUploadURLExternal', 'internal_error');
-    const ack = (await slack.command(slashCommand('西藏', fake.responseUrl('tibet')))).json();
-    expect(JSON.stringify(ack.blocks)).toContain('西藏');
+    const calls = fake.calls.length;
+    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 西藏`, ts: '1700000903.000100', channel: 'C0GENERAL', event_ts: '1700000903.000100' }));
     // Slack's internal_error is retried by the outbox (1 + 2 + 4 s of backoff), then given up: one line.
     const upload = (l: LogLine) => l.text.includes('files.uploadV2') && l.text.includes('failed');
     await fake.waitFor(() => logs.find(upload), 'the error line', 20_000);
     await new Promise((r) => setTimeout(r, 200));
-    expect(fake.callsTo('files.getUploadURLExternal').length - before).toBe(4);
-    expect(fake.responses.filter((r) => r.id === 'tibet')).toHaveLength(0);
+    expect(methodsSince(calls)).toEqual(['chat.postMessage', ...Array(4).fill('files.getUploadURLExternal')]);
+    expect(JSON.stringify(fake.callsTo('chat.postMessage').at(-1)!.args.blocks)).toContain('西藏');
     expect(logs.filter(upload)).toMatchObject([{ level: 'error' }]);
   }, 30_000);
 });
 
-describe('@mentions and direct messages', () => {
-  it('posts the card in the thread, then patches the map into it with chat.update', async () => {
-    const n = fake.callsTo('chat.postMessage').length;
-    await slack.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> tier rising`, ts: '1700000900.000100', channel: 'C0GENERAL', event_ts: '1700000900.000100' }));
-    const posted = await fake.waitForCall('chat.postMessage', n + 1);
-    expect(posted.args.thread_ts).toBe('1700000900.000100');
-    expect(imageBlocks(posted.args.blocks)).toEqual([]);
-    const update = await fake.waitFor(() => fake.callsTo('chat.update').find((c) => c.args.ts === posted.result.ts), 'the picture patch');
-    expect(update.result.ok).toBe(true);
-    const [image] = imageBlocks(update.args.blocks);
-    expect(image.alt_text).toContain('Rapid Rise');
-    expect(fake.files.get(image.slack_file.id)?.completed).toBe(true);
-    // The rest of the card is unchanged.
-    expect(update.args.blocks.filter((b: any) => b.type !== 'image')).toEqual(posted.args.blocks);
-  });
-
-  it('carries an already uploaded picture in the first post', async () => {
-    const n = fake.callsTo('chat.postMessage').length;
-    await slack.event(eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D0DM', user: 'U0ASKER', text: '湖北', ts: '1700000901.000100', event_ts: '1700000901.000100' }));
-    const posted = await fake.waitForCall('chat.postMessage', n + 1);
-    expect(imageBlocks(posted.args.blocks)).toHaveLength(1);
-    expect(posted.result.ok).toBe(true);
+describe('the fake refuses what Slack refuses', () => {
+  it('an image block naming a file private to the bot, or shared into another conversation, is invalid_blocks', async () => {
+    const client = new webApi.WebClient('xoxb-pictures', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 } });
+    const png = Buffer.from('not really a PNG: the fake keeps any bytes');
+    const upload = async (channel?: string) => ((await client.filesUploadV2({ file: png, filename: 'm.png', ...(channel ? { channel_id: channel } : {}) })).files as any)[0].files[0].id as string;
+    const post = (channel: string, id: string) => client.chat.postMessage({ channel, text: 'm', blocks: [{ type: 'image', slack_file: { id }, alt_text: 'm' }] });
+    const mine = await upload();
+    await expect(post('C0GENERAL', mine)).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    const elsewhere = await upload('C0OTHER');
+    await expect(post('C0GENERAL', elsewhere)).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
+    await expect(post('C0OTHER', elsewhere)).resolves.toMatchObject({ ok: true });
   });
 });

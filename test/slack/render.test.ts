@@ -49,10 +49,10 @@ describe('structure', () => {
       image: mapImage('en', ['hubei']),
       source: 'Source: 21st Century Business Herald',
       actions: [{ label: 'Members', command: 'tier leading --lang en', style: 'primary' }, { label: 'Paths', command: 'path' }],
-    }), { pictureFileId: 'F0MAP' });
+    }), { pictureUrl: 'https://bot.example.com/pictures/0123456789abcdef01234567.png' });
     expect(blocks.map((b) => b.type)).toEqual(['header', 'context', 'section', 'section', 'image', 'context', 'actions']);
     expect((blocks[2] as any).text.text).toBe('*Traits*\nStrong.\n• a\n• b');
-    expect(blocks[4]).toEqual({ type: 'image', slack_file: { id: 'F0MAP' }, alt_text: mapImage('en', ['hubei']).alt });
+    expect(blocks[4]).toEqual({ type: 'image', image_url: 'https://bot.example.com/pictures/0123456789abcdef01234567.png', alt_text: mapImage('en', ['hubei']).alt });
     expect((blocks[3] as any).fields[0].text).toBe('*Tier*\nLeading the Way');
     expect(buttons(blocks)).toEqual([
       { type: 'button', text: { type: 'plain_text', text: 'Members', emoji: true }, action_id: 'iiot:0', value: 'tier leading --lang en', style: 'primary' },

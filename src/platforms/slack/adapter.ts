@@ -19,7 +19,7 @@ import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
 import type { EventKind, EventReport } from '../../infra/report.js';
 import {
   ACTION_PREFIX, HOME_ACTION_ID, SHARE_ACTION_ID,
-  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, renderSlackPicture, type RenderOptions, type SlackMessage,
+  renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
@@ -133,6 +133,12 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
+  /**
+   * A private answer's picture: a message only the asker sees cannot carry a file (README, "Who can see
+   * an uploaded picture"), so it shows by `image_url` the bot serves itself, with PUBLIC_BASE_URL only.
+   */
+  const privatePicture = (answer: Answer | undefined): string | undefined =>
+    answer?.card.image && deps.pictureLinks?.urlFor(answer.card.image, answer.lang);
 
   /**
    * Every reply goes through the outbox (bounded, retried, logged once if it finally fails), keyed by
@@ -213,50 +219,37 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const inbound = await langs.typed({ text: fromSlackText(text), platform: 'slack', userId });
     const kept = acks.get({ ...inbound, text }, () => {
       const answer = answerTo(inbound, ev);
-      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer) }, EPHEMERAL) };
+      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer), pictureUrl: privatePicture(answer) }, EPHEMERAL) };
     });
-    if (kept) ev.note({ intent: kept.answer.intent });
+    if (kept) {
+      ev.note({ intent: kept.answer.intent });
+      privatePicture(kept.answer); // a kept ack's picture stays served
+    }
     return kept ?? { answer: undefined, json: renderSlackJson(undefined, {}, EPHEMERAL) };
-  };
-  /**
-   * The picture cannot be added to an ephemeral answer later (response_url's replace_original does not
-   * reach a slash command's reply), so it follows as a second private message, after the event's line.
-   */
-  const slashPicture = async (answer: Answer | undefined, form: { team?: string; channel?: string; responseUrl?: string }) => {
-    if (!answer?.card.image || !form.responseUrl) return;
-    const conversation = form.channel ?? form.responseUrl;
-    const fileId = await pictures.fileId(answer, form.team, conversation);
-    if (fileId) await deliver(conversation, 'picture (response_url)', postToResponseUrl(form.responseUrl, { response_type: 'ephemeral', replace_original: false, ...renderSlackPicture(answer.card, fileId) }));
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
     const { answer, share } = await slashAnswer(command.text, command.user_id, ev);
-    await ack({ ...EPHEMERAL, ...render(answer, { share }) });
+    await ack({ ...EPHEMERAL, ...render(answer, { share, pictureUrl: privatePicture(answer) }) });
     ev.done('answered');
-    await slashPicture(answer, { team: command.team_id, channel: command.channel_id, responseUrl: command.response_url });
   });
 
   /**
    * A reply in a conversation: the card at once (the event's line is written then), then its picture,
-   * uploaded and patched in through the same outbox.
+   * uploaded into the same conversation and thread through the same outbox (the bot is a member: it
+   * was mentioned or messaged there).
    */
-  const reply = async (ev: EventReport, answer: Answer | undefined, team: string | undefined, channel: string, threadTs: string | undefined) => {
-    const fileId = await pictures.cachedFileId(answer, team);
-    let ts: string | undefined;
-    const posted = await deliver(channel, 'chat.postMessage', async () => {
-      ts = (await sender.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer, { pictureFileId: fileId }) })).ts;
-    });
+  const reply = async (ev: EventReport, answer: Answer | undefined, channel: string, threadTs: string | undefined) => {
+    const posted = await deliver(channel, 'chat.postMessage', () => sender.chat.postMessage({ channel, thread_ts: threadTs, ...render(answer) }));
     sent(ev, posted);
-    if (!posted || fileId || !ts) return;
-    const uploaded = await pictures.fileId(answer, team, channel);
-    if (uploaded) await deliver(channel, 'chat.update (picture)', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts: ts!, ...render(answer, { pictureFileId: uploaded }) })));
+    if (posted) await pictures.uploadInto(answer, channel, threadTs);
   };
 
   app.event('app_mention', async ({ event, body }) => {
     if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
     const ev = begin('mention', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    await reply(ev, await ask(event.text, event.user, ev), body.team_id, event.channel, event.thread_ts ?? event.ts);
+    await reply(ev, await ask(event.text, event.user, ev), event.channel, event.thread_ts ?? event.ts);
   });
 
   app.event('message', async ({ event, body }) => {
@@ -264,7 +257,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
     const ev = begin('dm', body.event_id);
     if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    await reply(ev, await ask(event.text ?? '', event.user, ev), body.team_id, event.channel, event.thread_ts);
+    await reply(ev, await ask(event.text ?? '', event.user, ev), event.channel, event.thread_ts);
   });
 
   app.event('app_home_opened', async ({ event, body }) => {
@@ -284,7 +277,6 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
         return sent(ev, await publishOverview(user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
       const answer = await ask(value, user, ev, false);
-      const team = body.team?.id ?? body.user.team_id;
       const channel = body.channel?.id ?? body.container.channel_id ?? user;
       const respond = (what: string, message: object, wrap = (call: () => Promise<void>) => call()) => (body.response_url
         ? deliver(channel, `${what} (response_url)`, () => wrap(postToResponseUrl(body.response_url!, message)))
@@ -292,42 +284,30 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       if (action.action_id === SHARE_ACTION_ID) {
         if (!answer) return ev.done('failed', { reason: 'nothing to share' }); // never broadcast an apology; the private card stays as it was
         // An ephemeral message cannot become public: post a public copy, then remove the private one.
-        // The picture goes public only now, uploaded into the channel after the shared card (the
-        // private upload the card showed is the bot's alone: see pictures.ts).
+        // The picture goes public only now, uploaded into the channel after the shared card.
         const shared = await respond('share', { response_type: 'in_channel', replace_original: false, ...render(answer) });
         if (shared) await respond('delete ephemeral', { delete_original: true });
         sent(ev, shared);
-        if (shared) await pictures.shareInto(answer, channel);
+        if (shared) await pictures.uploadInto(answer, channel);
         return;
       }
       if (body.view?.type === 'home') {
         const view = answer ? renderSlackHome([answer], { back: answer.lang }) : { type: 'home' as const, blocks: renderSlackFailure().blocks };
         return sent(ev, await deliver(user, 'views.publish', () => sender.views.publish({ user_id: user, view })));
       }
-      // The card changes at once; a picture not uploaded yet is patched in by a second update.
-      const cached = await pictures.cachedFileId(answer, team);
-      const later = cached ? undefined : pictures.fileId(answer, team, channel);
       if (body.container.is_ephemeral) {
         // chat.update cannot touch ephemeral messages; response_url can, and the Share button stays.
-        const update = (what: string, pictureFileId?: string, wrap?: (call: () => Promise<void>) => Promise<void>) =>
-          respond(what, { replace_original: true, ...render(answer, { share: value, pictureFileId }) }, wrap);
-        const updated = await update('update ephemeral', cached);
-        sent(ev, updated);
-        const fileId = updated && (await later);
-        if (fileId) await update('update ephemeral (picture)', fileId, pictures.whenProcessed);
-        return;
+        return sent(ev, await respond('update ephemeral', { replace_original: true, ...render(answer, { share: value, pictureUrl: privatePicture(answer) }) }));
       }
       // chat.update keeps working after response_url expires (30 min, 5 uses); response_url is the
       // fallback for messages the bot token may not edit (e.g. shared through a response_url).
       const ts = body.message?.ts ?? body.container.message_ts;
-      const update = async (pictureFileId?: string) => {
-        const message = render(answer, { pictureFileId });
-        const updated = ts && (await deliver(channel, 'chat.update', () => pictures.whenProcessed(() => sender.chat.update({ channel, ts, ...message }))));
-        return updated || respond('update', { replace_original: true, ...message });
-      };
-      sent(ev, await update(cached));
-      const fileId = await later;
-      if (fileId) await update(fileId);
+      const message = render(answer);
+      const updated = (ts && (await deliver(channel, 'chat.update', () => sender.chat.update({ channel, ts, ...message }))))
+        || (await respond('update', { replace_original: true, ...message }));
+      sent(ev, updated);
+      // The new card's picture follows in the card's thread, as for a new answer.
+      if (updated) await pictures.uploadInto(answer, channel, body.message?.thread_ts);
     });
 
   app.error(async (error) => {
@@ -389,13 +369,10 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const ev = begin('command');
     // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
     // buildContentResponse would serialise again and send it chunked.
-    const { answer, json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
+    const { json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
     ev.done('answered');
     // After the ack, tracked so shutdown waits for it like for a listener.
-    void outbox.track(slashPicture(answer, {
-      team: form.get('team_id') ?? undefined, channel: form.get('channel_id') ?? undefined, responseUrl: form.get('response_url') ?? undefined,
-    })).catch((err: unknown) => log.error({ req: ev.id }, 'slack: picture follow-up failed:', describe(err)));
   };
 
   let started = false;
