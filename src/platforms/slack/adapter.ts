@@ -112,14 +112,17 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
 
   const langs = createLangMemory({ store: deps.store, platform: 'slack', defaultLang: 'en', logger: log });
   /**
-   * The core's answer, its intent and the user's text noted on the event's report. `typed`: the
-   * user's own words (remembered language); a button's command carries its card's.
+   * What the user asked, as the core takes it, with the text noted on the event's report. `typed`:
+   * the user's own words (remembered language); a button's command carries its card's.
    */
-  const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> => {
+  const question = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Inbound> => {
     ev.note({ text });
     const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
-    return answerTo(typed ? await langs.typed(inbound) : inbound, ev);
+    return typed ? langs.typed(inbound) : inbound;
   };
+  /** The core's answer to what the user asked, its intent noted on the event's report. */
+  const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> =>
+    answerTo(await question(text, userId, ev, typed), ev);
   const answerTo = (inbound: Inbound, ev: EventReport): Answer | undefined => {
     try {
       const answer = deps.handle(inbound);
@@ -215,8 +218,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    */
   const acks = createAnswerMemo<{ answer: Answer; json: string }>();
   const slashJson = async (text: string, userId: string | undefined, ev: EventReport) => {
-    ev.note({ text });
-    const inbound = await langs.typed({ text: fromSlackText(text), platform: 'slack', userId });
+    const inbound = await question(text, userId, ev);
     const kept = acks.get({ ...inbound, text }, () => {
       const answer = answerTo(inbound, ev);
       return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer), pictureUrl: privatePicture(answer) }, EPHEMERAL) };
