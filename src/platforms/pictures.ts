@@ -49,14 +49,9 @@ export class UploadedPictures {
     return `${this.platform}:picture:${scope}:${pictureId(image, lang)}`;
   }
 
-  /** The picture's PNG, or undefined once a failed drawing was logged. */
-  draw(image: CardImage, lang: Lang): Promise<Png | undefined> {
-    return drawPicture(this.platform, this.deps, image, lang);
-  }
-
   private async drawAndUpload(key: string, image: CardImage, lang: Lang, conversation: string): Promise<string | undefined> {
     const { logger, store } = this.deps;
-    const png = await this.draw(image, lang);
+    const png = await drawPicture(this.platform, this.deps, image, lang);
     if (!png) return undefined;
     const id = await this.upload(png, image, conversation);
     if (id) await store.set(key, id, UPLOAD_TTL_MS).catch((err: unknown) => logger.warn(`${this.platform}: could not remember a picture upload:`, describe(err)));

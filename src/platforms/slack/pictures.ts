@@ -42,7 +42,8 @@ export function createSlackPictures(client: webApi.WebClient, deps: AdapterDeps,
         filename: `${png.id}.png`,
         title: image.title,
         alt_text: image.alt.slice(0, FILE_ALT_CHARS),
-        // The thread's first message's ts, or none: the file goes into the channel itself.
+        // The thread's first message's ts, or none: the file goes into the channel itself (the SDK's
+        // types take a thread only beside a channel, hence the two shapes).
         ...(threadTs ? { channel_id: channel, thread_ts: threadTs } : { channel_id: channel }),
       }));
     },
