@@ -100,6 +100,12 @@ export class FakeFeishu {
   private readonly waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<WebSocket>();
+  /**
+   * The connections whose client has sent its first ping. node-sdk's WSClient pings on 'open' but
+   * attaches its frame listener a few promise hops later, so a frame sent to a connection the moment
+   * it opens can reach the client before anyone listens, and is lost (seen under load in CI).
+   */
+  private readonly listening = new Set<WebSocket>();
   private readonly ackWaiters = new Map<string, (payload: any) => void>();
   private readonly uuids = new Map<string, string>();
   private codec?: FrameCodec;
@@ -351,12 +357,13 @@ export class FakeFeishu {
   private onSocket(ws: WebSocket): void {
     this.codec ??= frameCodec();
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('close', () => { this.sockets.delete(ws); this.listening.delete(ws); });
     ws.on('message', (data: Buffer) => {
       const frame = this.codec!.decode(new Uint8Array(data));
       this.wsFrames.push(frame);
       const type = frame.headers.find((h) => h.key === 'type')?.value;
       if (frame.method === 0 && type === 'ping') {
+        this.listening.add(ws);
         if (this.silent.has(ws)) return;
         this.sendFrame(ws, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload: Buffer.from(JSON.stringify({ PingInterval: this.pingIntervalSec, ReconnectCount: 2, ReconnectInterval: 1, ReconnectNonce: 0 })) });
         return;
@@ -380,8 +387,11 @@ export class FakeFeishu {
    * handler's return value (a card-callback response).
    */
   async pushEvent(envelope: unknown, timeoutMs = 3000): Promise<{ code: number; data?: string; ms: number; result?: any }> {
-    const ws = [...this.sockets][0];
-    if (!ws) throw new Error('no long connection to the fake Feishu');
+    if (this.sockets.size === 0) throw new Error('no long connection to the fake Feishu');
+    await this.waitFor(() => this.listening.size > 0, timeoutMs).catch(() => {
+      throw new Error('the long connection to the fake Feishu never pinged');
+    });
+    const ws = [...this.listening][0]!;
     const id = `msg_${++this.seq}`;
     const started = Date.now();
     const ack = new Promise<any>((resolve, reject) => {
