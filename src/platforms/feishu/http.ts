@@ -1,31 +1,45 @@
 /**
  * node-sdk's HTTP client, with a deadline on every call. The SDK's own (`defaultHttpInstance`) is a
  * bare `axios.create()` with no timeout, so a Feishu that stops answering held the tenant-token fetch,
- * bot info and every reply forever. This one is the same axios set up the same way — the SDK's
- * User-Agent, and a response interceptor that returns the body (or `{data, headers}` when the SDK
- * asks for headers) — plus `timeout` (no bytes for that long) and an AbortSignal (the whole call,
- * however slowly the bytes trickle in, within a second more). Client and WSClient both take it as `httpInstance`.
+ * bot info and every reply forever. This one answers as the SDK's does — the body (or `{data, headers}`
+ * when the SDK asks for headers), errors as `AxiosError`s — with `timeout` (no bytes for that long)
+ * and an AbortSignal (the whole call, however slowly the bytes trickle in, within a second more).
+ * Client and WSClient both take it as `httpInstance`.
  *
- * No redirects: axios's default (follow up to 21) wraps every request in follow-redirects, about a
- * fifth of the CPU of each reply, for redirects the Open API never sends (a redirected POST would
- * arrive as a GET anyway). A misconfigured FEISHU_DOMAIN that redirects fails with the 3xx, logged.
+ * JSON calls (every reply, patch, token and bot-info call) go straight through `node:http(s)` on the
+ * same global keep-alive agents axios uses: axios's config merging, header objects, transforms and
+ * adapter cost more CPU per reply than everything else the bot does for an event (profiled under
+ * the bench's 200 events/s). Everything else — uploads (multipart), downloads, params without the
+ * SDK's serializer, a proxy in the environment — goes through axios as before.
+ *
+ * No redirects on either path: axios's default (follow up to 21) wraps every request in
+ * follow-redirects, for redirects the Open API never sends (a redirected POST would arrive as a GET
+ * anyway). A misconfigured FEISHU_DOMAIN that redirects fails with the 3xx, logged.
  */
 import { setMaxListeners } from 'node:events';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import axios, { type AxiosResponse } from 'axios';
+import axios, { AxiosError, type AxiosResponse } from 'axios';
 import type { Lark } from './sdk.js';
 
 const SDK_VERSION = (createRequire(import.meta.url)('@larksuiteoapi/node-sdk/package.json') as { version: string }).version;
+const USER_AGENT = `oapi-node-sdk/${SDK_VERSION}`;
+/** A response body larger than this is refused (the Open API's JSON answers are a few KB). */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Whether a proxy is configured in the environment, as axios reads it (proxy-from-env). */
 const proxyConfigured = (env: NodeJS.ProcessEnv = process.env): boolean =>
   ['http_proxy', 'https_proxy', 'all_proxy'].some((v) => env[v] || env[v.toUpperCase()] || env[`npm_config_${v}`]);
 
+type Config = Lark.HttpRequestOptions<unknown> & { signal?: AbortSignal };
+
 export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
+  const proxied = proxyConfigured();
   const http = axios.create({
-    timeout: timeoutMs, maxRedirects: 0, headers: { 'User-Agent': `oapi-node-sdk/${SDK_VERSION}` },
+    timeout: timeoutMs, maxRedirects: 0, headers: { 'User-Agent': USER_AGENT },
     // With no proxy in the environment, axios need not look for one (and the NO_PROXY rules) on every call.
-    ...(proxyConfigured() ? {} : { proxy: false as const }),
+    ...(proxied ? {} : { proxy: false as const }),
   });
   const deadline = sharedDeadlines();
   http.interceptors.request.use((req) => {
@@ -33,11 +47,108 @@ export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
     req.signal ??= deadline(req.timeout || timeoutMs);
     return req;
   }, undefined, { synchronous: true }); // as node-sdk's own: no extra promise turn per request
-  http.interceptors.response.use((resp) => ((resp.config as { $return_headers?: boolean }).$return_headers
-    ? { data: resp.data, headers: resp.headers }
-    : resp.data) as unknown as AxiosResponse); // what the SDK expects back, as its own instance does
-  // The interceptor above unwraps responses, which axios's types cannot express.
-  return http as unknown as Lark.HttpInstance;
+  http.interceptors.response.use((resp) => unwrap(resp.config as Config, resp.data, resp.headers) as AxiosResponse);
+
+  const request = (config: Config): Promise<unknown> => {
+    const body = proxied ? undefined : jsonBody(config);
+    if (body === undefined) return http.request(config);
+    return sendJson(config, body, config.timeout || timeoutMs);
+  };
+  const withUrl = (method: string) => (url: string, config?: Config) => request({ ...config, url, method });
+  const withData = (method: string) => (url: string, data?: unknown, config?: Config) => request({ ...config, url, method, data });
+  const instance = {
+    request,
+    get: withUrl('get'), delete: withUrl('delete'), head: withUrl('head'), options: withUrl('options'),
+    post: withData('post'), put: withData('put'), patch: withData('patch'),
+  };
+  // Responses are unwrapped to the body, as the SDK expects, which its generic types cannot express.
+  return instance as unknown as Lark.HttpInstance;
+}
+
+/** What the SDK expects back from a call, as its own instance returns it. */
+const unwrap = (config: Config, data: unknown, headers: unknown): unknown => (config.$return_headers ? { data, headers } : data);
+
+/**
+ * The JSON text to send if this call can take the direct path: a JSON (or no) body, a JSON answer,
+ * query parameters only through the SDK's serializer. `undefined` sends it through axios instead.
+ */
+function jsonBody(config: Config): string | undefined {
+  if (config.responseType && config.responseType !== 'json') return undefined;
+  if (config.params && Object.keys(config.params).length > 0 && typeof config.paramsSerializer !== 'function') return undefined;
+  for (const name in config.headers) {
+    if (name.toLowerCase() === 'content-type' && !/json/i.test(String(config.headers[name]))) return undefined;
+  }
+  const data = config.data;
+  if (data === undefined || data === null) return '';
+  if (typeof data !== 'object' || Object.getPrototypeOf(data) !== Object.prototype) return undefined;
+  for (const key in data) {
+    const value = (data as Record<string, unknown>)[key];
+    // A file (Buffer, stream, Blob) means multipart, whatever the headers say.
+    if (typeof value === 'object' && value !== null && (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function' || value instanceof Blob)) return undefined;
+  }
+  return JSON.stringify(data);
+}
+
+/**
+ * One JSON call on node:http(s): resolves with the parsed body of a 2xx, rejects with an AxiosError
+ * as axios would. The whole call, however slowly the bytes trickle in, ends after `timeoutMs`: one
+ * plain timer, cheaper than an abort signal's listener per call (a signal the caller gives is honoured too).
+ */
+function sendJson(config: Config, body: string, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const method = (config.method ?? 'get').toUpperCase();
+    let url = config.url ?? '';
+    if (config.params && Object.keys(config.params).length > 0) {
+      const query = (config.paramsSerializer as (p: Record<string, unknown>) => string)(config.params);
+      if (query) url += (url.includes('?') ? '&' : '?') + query;
+    }
+    const headers: Record<string, string | number> = { Accept: 'application/json, text/plain, */*', 'User-Agent': USER_AGENT };
+    for (const name in config.headers) if (config.headers[name] != null) headers[name] = config.headers[name];
+    if (body) {
+      headers['Content-Type'] ??= 'application/json';
+      headers['Content-Length'] = Buffer.byteLength(body);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let req: ClientRequest | undefined;
+    const fail = (message: string, code: string | undefined, response?: AxiosResponse) => {
+      clearTimeout(timer);
+      reject(new AxiosError(message, code, config as never, req, response));
+    };
+    // The deadline's abort surfaces as an AbortError on the request or the response.
+    const failWith = (err: NodeJS.ErrnoException) => (err.name === 'AbortError' ? fail('canceled', AxiosError.ERR_CANCELED) : fail(err.message, err.code));
+    if (config.signal?.aborted) return fail('canceled', AxiosError.ERR_CANCELED);
+    req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method, headers, signal: config.signal }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) {
+          req!.destroy();
+          return fail(`maxContentLength size of ${MAX_RESPONSE_BYTES} exceeded`, AxiosError.ERR_BAD_RESPONSE);
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', failWith);
+      res.on('end', () => {
+        clearTimeout(timer);
+        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+        let data: unknown = text;
+        try {
+          data = text ? JSON.parse(text) : text;
+        } catch { /* not JSON: the text, as axios gives it */ }
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return resolve(unwrap(config, data, res.headers));
+        const response = { data, status, statusText: res.statusMessage ?? '', headers: res.headers, config, request: req } as unknown as AxiosResponse;
+        fail(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, response);
+      });
+    });
+    timer = setTimeout(() => {
+      fail(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ECONNABORTED);
+      req!.destroy();
+    }, timeoutMs);
+    req.on('error', failWith);
+    req.end(body);
+  });
 }
 
 /** How long one shared deadline signal is handed out; a call may run this much past its timeout. */

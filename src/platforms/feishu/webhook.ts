@@ -124,13 +124,14 @@ function decipher(encryptKey: string): (encrypted: string) => string {
 
 /**
  * The `encrypt` field of an encrypted body. Feishu posts exactly `{"encrypt":"<base64>"}`: that shape
- * is read without a JSON parse (base64 needs no unescaping); anything else goes through JSON.parse.
+ * is read without a JSON parse (a value with no quote or backslash needs no unescaping; anything
+ * that is not base64 then fails to decrypt); any other shape goes through JSON.parse.
  */
 function encryptedField(raw: string): unknown {
   const PREFIX = '{"encrypt":"';
   if (raw.startsWith(PREFIX) && raw.endsWith('"}')) {
     const value = raw.slice(PREFIX.length, -2);
-    if (/^[A-Za-z0-9+/=]*$/.test(value)) return { encrypt: value };
+    if (!value.includes('"') && !value.includes('\\')) return { encrypt: value };
   }
   try {
     return JSON.parse(raw);
