@@ -162,3 +162,12 @@ export async function preload(): Promise<void> {
 export async function checkShippedData(): Promise<void> {
   (await import('./core/data-schema.js')).checkShippedData();
 }
+
+/**
+ * For a program that runs the bot in its own process instead of through `iiot start` (the bench's
+ * server, which measures the bundle as production runs it): the bundle's own startBot and logger.
+ */
+export async function embedded() {
+  const [{ startBot }, { createLogger }] = await Promise.all([import('./app.js'), import('./infra/log.js')]);
+  return { startBot, createLogger, secretsOf };
+}

@@ -6,7 +6,7 @@
  * command, src/bin/iiot.js, which is what `npm start` and `npx iiot` run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,21 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
     // 胡北 is found by sound: src/core/sound-index.json, read at run time, must be in dist/ too.
     const out = execFileSync(process.execPath, [...BUILT_CLI, 'ask', '--lang', 'en', '胡北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
     expect(out).toContain('Hubei 湖北 · Tier: Leading the Way');
+  });
+
+  it('runs under --enable-source-maps too (the bundle require()d, not compiled by the launcher), naming the TypeScript in stack traces', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'iiot-built-'));
+    const out = execFileSync(process.execPath, ['--enable-source-maps', ...BUILT_CLI, 'ask', '--lang', 'en', '胡北'], { cwd, encoding: 'utf8' });
+    expect(out).toContain('Hubei 湖北 · Tier: Leading the Way');
+    // A configuration error thrown inside the bundle: its stack names the line of the source that throws it.
+    const adapter = readFileSync(fileURLToPath(new URL('../src/platforms/slack/adapter.ts', import.meta.url)), 'utf8').split('\n');
+    const line = adapter.findIndex((l) => l.includes("'SLACK_SIGNING_SECRET is missing: HTTP mode needs it'")) + 1;
+    expect(line).toBeGreaterThan(0);
+    const bundle = fileURLToPath(new URL('../dist/iiot.cjs', import.meta.url));
+    const stack = execFileSync(process.execPath, ['--enable-source-maps', '-e', `require(${JSON.stringify(bundle)}).embedded()
+      .then(({ startBot }) => startBot({ port: 0, pictures: false, slack: { mode: 'http', botToken: 'xoxb-1' } }))
+      .catch((err) => console.log(err.stack))`], { cwd, encoding: 'utf8' });
+    expect(stack).toMatch(new RegExp(`SLACK_SIGNING_SECRET is missing[^]*src/platforms/slack/adapter\\.ts:${line}:\\d+`));
   });
 
   it('draws a picture with the renderer the bundle leaves out and imports on first use', () => {

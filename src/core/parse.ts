@@ -61,25 +61,29 @@ const CJK_STARTS = new Set([...lexicon.cjk.keys()].map((k) => k[0]));
 /** Finds Chinese names; returns the text with what it matched blanked out, for the Latin scan. */
 function scanCjk(s: string, out: Scan): string {
   const { cjk, maxCjkLength } = lexicon;
+  // Built from whole runs of unmatched text, not character by character: a long text is mostly such runs.
   let residual = '';
+  let unmatchedFrom = 0;
   for (let i = 0; i < s.length; ) {
     let matched = 0;
     for (let len = CJK_STARTS.has(s[i]) ? Math.min(maxCjkLength, s.length - i) : 0; len >= 2; len--) {
-      const entity = cjk.get(s.slice(i, i + len));
+      const typed = s.slice(i, i + len);
+      const entity = cjk.get(typed);
       if (entity) {
-        out.entities.push({ entity, typed: s.slice(i, i + len) });
+        out.entities.push({ entity, typed });
         matched = len;
         break;
       }
     }
     if (matched) {
-      residual += ' '.repeat(matched);
+      residual += s.slice(unmatchedFrom, i) + ' '.repeat(matched);
       i += matched;
+      unmatchedFrom = i;
     } else {
-      residual += s[i];
       i += 1;
     }
   }
+  residual += s.slice(unmatchedFrom);
   // Short names (粤, 京沪) only count where nothing but filler surrounds them.
   const rest = residual.replace(FILLER_PATTERN, ' ').replace(/[^\u3400-\u9fff]+/g, ' ').trim();
   for (const chunk of rest.split(' ').filter(Boolean)) {

@@ -8,11 +8,13 @@ import type { CardAction, Lang } from './types.js';
 interface Candidate {
   latin: string[];
   zh: string;
+  /** The distinct characters of `zh`, worked out once: suggest() compares them with every word. */
+  zhChars: string[];
   label: Record<Lang, string>;
   command: string;
 }
 
-const CANDIDATES: Candidate[] = [
+const CANDIDATES: Candidate[] = ([
   ...report.regions.map((r) => ({
     latin: [r.pinyin, shortEnglishName(r).toLowerCase(), ...r.cities.map((c) => c.en.toLowerCase().replace(/'/g, ''))],
     zh: r.zh,
@@ -22,7 +24,14 @@ const CANDIDATES: Candidate[] = [
   ...report.tiers.map((t) => ({ latin: [t.en.toLowerCase()], zh: t.zh, label: { zh: t.zh, en: t.en }, command: `tier ${t.id}` })),
   ...report.paths.map((p) => ({ latin: [p.en.toLowerCase()], zh: p.zh, label: { zh: p.zh, en: p.en }, command: `path ${p.id}` })),
   ...groupings.groupings.map((g) => ({ latin: [g.en.toLowerCase()], zh: g.zh, label: { zh: g.zh, en: g.en }, command: `group ${g.id}` })),
-];
+] satisfies Omit<Candidate, 'zhChars'>[]).map((c) => ({ ...c, zhChars: [...new Set(c.zh)] }));
+
+/** How many of the characters in `chars` occur in `word`. */
+function sharedChars(chars: string[], word: string): number {
+  let shared = 0;
+  for (const ch of chars) if (word.includes(ch)) shared++;
+  return shared;
+}
 
 /** Up to `max` suggestions for the words and Chinese fragments that matched nothing. */
 export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] {
@@ -32,7 +41,7 @@ export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] 
   for (const word of leftovers.slice(0, 6)) {
     if (/[\u3400-\u9fff]/.test(word)) {
       for (const c of CANDIDATES) {
-        const shared = [...new Set(c.zh)].filter((ch) => word.includes(ch)).length;
+        const shared = sharedChars(c.zhChars, word);
         if (shared > 0 && (shared >= 2 || c.zh.length <= 3)) score(c, c.zh.length - shared);
       }
     } else if (word.length >= 3 && word.length <= 24) {

@@ -64,15 +64,15 @@ export function buildDist(): void {
 }
 
 /**
- * Forks `servers/<script>.mjs` (plain JavaScript; the bot's is dist/, as in production) with
- * --expose-gc (so memory readings come after a full GC), and waits for it to listen. The child
+ * Forks `servers/<script>.mjs` (plain JavaScript; the bot's is dist/, as in production) and waits for
+ * it to listen. Memory readings come after full GCs (servers/child.mjs exposes gc() when asked). The child
  * inherits stderr, so its warnings show in the bench output.
  */
 export async function startServer(script: string, args: string[], timeoutMs = 15_000): Promise<ServerChild> {
   // BENCH_CPU_PROF=<dir> profiles every server child (written when it stops), to find out why.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = track(fork(`${BENCH_DIR}servers/${script}.mjs`, args, {
-    execArgv: ['--expose-gc', ...NODE_FLAGS, ...profile],
+    execArgv: [...NODE_FLAGS, ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: REPO_DIR,
   }));
