@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { handle, overview } from './core/handle.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { handle, overview, prepareCore } from './core/handle.js';
 import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, secretsOf, type Config } from './infra/config.js';
 import { settleBy } from './infra/deadline.js';
 import { trackConnections, type GracefulClose } from './infra/graceful-close.js';
@@ -54,17 +55,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const pictureLinks = pictures && config.publicBaseUrl ? new PictureLinks(config.publicBaseUrl, { store, logger, pictures }) : undefined;
   const deps: AdapterDeps = { handle, overview, store, logger, report, pictures, pictureLinks };
   const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
-  // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
-  if (config.slack) {
-    const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
-    adapters.push(createSlackAdapter(config.slack, deps, delivery));
-  }
-  if (config.feishu) {
-    const { createFeishuAdapter } = await import('./platforms/feishu/adapter.js');
-    adapters.push(createFeishuAdapter(config.feishu, deps, delivery));
-  }
-  const routes = [...adapters.flatMap((a) => a.routes), ...(pictureLinks ? [pictureLinks.route] : [])];
+  const starts: Promise<void>[] = [];
   let stopping = false;
   const ops: Ops = {
     async notReady() {
@@ -95,10 +87,28 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     if (!options.store) await settleBy(store.close?.() ?? Promise.resolve(), deadline);
     unguard?.();
   };
+  /**
+   * Each platform's start-up calls (Slack's auth.test; Feishu's tenant token and bot info) go out as
+   * soon as its adapter exists, so they are under way while the next SDK loads and the core builds
+   * its tables, instead of after all of it.
+   */
+  const begin = (adapter: PlatformAdapter) => {
+    adapters.push(adapter);
+    const started = adapter.start();
+    started.catch(() => {}); // handled below, by Promise.all: not an unhandled rejection meanwhile
+    starts.push(started);
+  };
   try {
-    await Promise.all(adapters.map((a) => a.start()));
+    // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
+    if (config.slack) begin((await import('./platforms/slack/adapter.js')).createSlackAdapter(config.slack, deps, delivery));
+    if (config.feishu) begin((await import('./platforms/feishu/adapter.js')).createFeishuAdapter(config.feishu, deps, delivery));
+    await nextTurn(); // the requests are written before the core takes the thread
+    // Ready means able to answer at once: the first question does not wait for these tables.
+    prepareCore();
+    await Promise.all(starts);
     // Listen only once every platform is ready, so an answering /healthz means the bot answers too.
     // With only long connections there are no routes, but the operator endpoints are still served.
+    const routes = [...adapters.flatMap((a) => a.routes), ...(pictureLinks ? [pictureLinks.route] : [])];
     server = await listen(routes, config.port, options.host, ops, logger);
     connections = trackConnections(server);
   } catch (err) {
