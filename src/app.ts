@@ -15,6 +15,14 @@ import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
 import { Pictures } from './pictures/index.js';
 import { PICTURES_PATH, PictureLinks } from './platforms/picture-links.js';
 
+/**
+ * Turns of the event loop the start-up calls get before the core takes the thread for its tables,
+ * so that their requests are written first. Node's fetch, which Slack's Web API client uses, needs
+ * several for its first request (its HTTP parser's WebAssembly is compiled off the thread, then
+ * instantiated, then the socket connects); a turn with nothing to do costs next to nothing.
+ */
+const TURNS_FOR_REQUESTS = 10;
+
 /** One picture cache per process, whichever platforms draw from it. */
 const sharedPictures = new Pictures();
 
@@ -102,7 +110,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
     if (config.slack) begin((await import('./platforms/slack/adapter.js')).createSlackAdapter(config.slack, deps, delivery));
     if (config.feishu) begin((await import('./platforms/feishu/adapter.js')).createFeishuAdapter(config.feishu, deps, delivery));
-    await nextTurn(); // the requests are written before the core takes the thread
+    for (let turn = 0; turn < TURNS_FOR_REQUESTS; turn++) await nextTurn();
     // Ready means able to answer at once: the first question does not wait for these tables.
     prepareCore();
     await Promise.all(starts);
