@@ -16,8 +16,8 @@ import { Pictures } from './pictures/index.js';
 import { PICTURES_PATH, PictureLinks } from './platforms/picture-links.js';
 
 /**
- * Turns of the event loop the start-up calls get before the core takes the thread for its tables,
- * so that their requests are written first. Node's fetch, which Slack's Web API client uses, needs
+ * Turns of the event loop each platform's start-up calls get before the next SDK or the core's
+ * tables take the thread, so that their requests are written first. Node's fetch, which Slack's Web API client uses, needs
  * several for its first request (its HTTP parser's WebAssembly is compiled off the thread, then
  * instantiated, then the socket connects); a turn with nothing to do costs next to nothing.
  */
@@ -98,19 +98,22 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   /**
    * Each platform's start-up calls (Slack's auth.test; Feishu's tenant token and bot info) go out as
    * soon as its adapter exists, so they are under way while the next SDK loads and the core builds
-   * its tables, instead of after all of it.
+   * its tables, instead of after all of it. `listFirst`: Slack is listed before Feishu (logs,
+   * /readyz), whichever started first.
    */
-  const begin = (adapter: PlatformAdapter) => {
-    adapters.push(adapter);
+  const begin = async (adapter: PlatformAdapter, listFirst = false) => {
+    if (listFirst) adapters.unshift(adapter);
+    else adapters.push(adapter);
     const started = adapter.start();
     started.catch(() => {}); // handled below, by Promise.all: not an unhandled rejection meanwhile
     starts.push(started);
+    for (let turn = 0; turn < TURNS_FOR_REQUESTS; turn++) await nextTurn();
   };
   try {
     // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
-    if (config.slack) begin((await import('./platforms/slack/adapter.js')).createSlackAdapter(config.slack, deps, delivery));
-    if (config.feishu) begin((await import('./platforms/feishu/adapter.js')).createFeishuAdapter(config.feishu, deps, delivery));
-    for (let turn = 0; turn < TURNS_FOR_REQUESTS; turn++) await nextTurn();
+    // Feishu's calls go out first: its start-up is two in a row (tenant token, then bot info).
+    if (config.feishu) await begin((await import('./platforms/feishu/adapter.js')).createFeishuAdapter(config.feishu, deps, delivery));
+    if (config.slack) await begin((await import('./platforms/slack/adapter.js')).createSlackAdapter(config.slack, deps, delivery), true);
     // Ready means able to answer at once: the first question does not wait for these tables.
     prepareCore();
     await Promise.all(starts);
