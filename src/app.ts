@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { handle, overview } from './core/handle.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { handle, overview, prepareCore } from './core/handle.js';
 import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, secretsOf, type Config } from './infra/config.js';
 import { settleBy } from './infra/deadline.js';
 import { trackConnections, type GracefulClose } from './infra/graceful-close.js';
@@ -13,6 +14,14 @@ import { openStore, type Store } from './infra/store.js';
 import type { AdapterDeps, PlatformAdapter } from './platforms/adapter.js';
 import { Pictures } from './pictures/index.js';
 import { PICTURES_PATH, PictureLinks } from './platforms/picture-links.js';
+
+/**
+ * Turns of the event loop each platform's start-up calls get before the next SDK or the core's
+ * tables take the thread, so that their requests are written first. Node's fetch, which Slack's Web API client uses, needs
+ * several for its first request (its HTTP parser's WebAssembly is compiled off the thread, then
+ * instantiated, then the socket connects); a turn with nothing to do costs next to nothing.
+ */
+const TURNS_FOR_REQUESTS = 10;
 
 /** One picture cache per process, whichever platforms draw from it. */
 const sharedPictures = new Pictures();
@@ -54,17 +63,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const pictureLinks = pictures && config.publicBaseUrl ? new PictureLinks(config.publicBaseUrl, { store, logger, pictures }) : undefined;
   const deps: AdapterDeps = { handle, overview, store, logger, report, pictures, pictureLinks };
   const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
-  // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
   const adapters: PlatformAdapter[] = [];
-  if (config.slack) {
-    const { createSlackAdapter } = await import('./platforms/slack/adapter.js');
-    adapters.push(createSlackAdapter(config.slack, deps, delivery));
-  }
-  if (config.feishu) {
-    const { createFeishuAdapter } = await import('./platforms/feishu/adapter.js');
-    adapters.push(createFeishuAdapter(config.feishu, deps, delivery));
-  }
-  const routes = [...adapters.flatMap((a) => a.routes), ...(pictureLinks ? [pictureLinks.route] : [])];
+  const starts: Promise<void>[] = [];
   let stopping = false;
   const ops: Ops = {
     async notReady() {
@@ -95,10 +95,31 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     if (!options.store) await settleBy(store.close?.() ?? Promise.resolve(), deadline);
     unguard?.();
   };
+  /**
+   * Each platform's start-up calls (Slack's auth.test; Feishu's tenant token and bot info) go out as
+   * soon as its adapter exists, so they are under way while the next SDK loads and the core builds
+   * its tables, instead of after all of it. `listFirst`: Slack is listed before Feishu (logs,
+   * /readyz), whichever started first.
+   */
+  const begin = async (adapter: PlatformAdapter, listFirst = false) => {
+    if (listFirst) adapters.unshift(adapter);
+    else adapters.push(adapter);
+    const started = adapter.start();
+    started.catch(() => {}); // handled below, by Promise.all: not an unhandled rejection meanwhile
+    starts.push(started);
+    for (let turn = 0; turn < TURNS_FOR_REQUESTS; turn++) await nextTurn();
+  };
   try {
-    await Promise.all(adapters.map((a) => a.start()));
+    // Adapters are imported lazily so a Slack-only bot never loads the Feishu SDK, and vice versa.
+    // Feishu's calls go out first: its start-up is two in a row (tenant token, then bot info).
+    if (config.feishu) await begin((await import('./platforms/feishu/adapter.js')).createFeishuAdapter(config.feishu, deps, delivery));
+    if (config.slack) await begin((await import('./platforms/slack/adapter.js')).createSlackAdapter(config.slack, deps, delivery), true);
+    // Ready means able to answer at once: the first question does not wait for these tables.
+    prepareCore();
+    await Promise.all(starts);
     // Listen only once every platform is ready, so an answering /healthz means the bot answers too.
     // With only long connections there are no routes, but the operator endpoints are still served.
+    const routes = [...adapters.flatMap((a) => a.routes), ...(pictureLinks ? [pictureLinks.route] : [])];
     server = await listen(routes, config.port, options.host, ops, logger);
     connections = trackConnections(server);
   } catch (err) {

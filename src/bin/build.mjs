@@ -122,8 +122,18 @@ const ourSources = {
       'const SocketModeReceiver_1 = __importDefault(require("./receivers/SocketModeReceiver"));',
       'const SocketModeReceiver_1 = { get default() { return __importDefault(require("./receivers/SocketModeReceiver")).default; } };',
       'Bolt loads its Socket Mode receiver at start-up');
-    // One axios: node-sdk and Bolt's Web API client require() its CommonJS build; our import would
-    // otherwise add its ES module build beside it.
+    // Its HTTP receiver loads the OAuth installer (with jsonwebtoken, semver and more) for the
+    // InstallProvider it builds only when given OAuth options, which the bot never passes.
+    patch(b, /[\\/]@slack[\\/]bolt[\\/]dist[\\/]receivers[\\/]HTTPReceiver\.js$/,
+      'const oauth_1 = require("@slack/oauth");',
+      'const oauth_1 = { get InstallProvider() { return require("@slack/oauth").InstallProvider; } };',
+      'Bolt loads its OAuth installer at start-up');
+    // axios probes, as it loads, whether its fetch adapter would work (building Requests and
+    // Responses, which loads Node's own fetch, undici); the bot's calls use its http adapter. The
+    // probe is memoised and still runs if the fetch adapter is ever asked for.
+    patch(b, /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/, '\ngetFetch();\n', '\n', 'axios loads Node\'s fetch at start-up');
+    // One axios: node-sdk require()s its CommonJS build (Bolt's Web API client uses Node's fetch);
+    // our import would otherwise add its ES module build beside it.
     b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
   },
 };

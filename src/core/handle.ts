@@ -4,7 +4,7 @@ import {
   overviewAnswer, pathAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
 } from './cards.js';
 import { MESSAGES } from './i18n.js';
-import { parse, type Query } from './parse.js';
+import { parse, prepareParser, type Query } from './parse.js';
 import { mapAnswer, withPicture } from './pictures.js';
 import type { Answer, Inbound, Lang } from './types.js';
 
@@ -45,6 +45,14 @@ function answerFor(q: Query): Answer {
   if (keywords.has('about') || q.command === 'about') return aboutAnswer(lang);
   if (keywords.has('help') || q.leftovers.length === 0) return helpAnswer(lang);
   return unknownAnswer(q);
+}
+
+/**
+ * Builds the tables the first question would otherwise build (the lexicon and the Chinese conversion
+ * tables, tens of milliseconds): `iiot start` calls it while its start-up API calls are under way.
+ */
+export function prepareCore(): void {
+  prepareParser();
 }
 
 /** The overview (four tiers with member counts, headline figures, how to ask): Slack's App Home. */

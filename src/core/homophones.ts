@@ -33,7 +33,7 @@ function placeFor(sound: string, places: SoundIndex['places']): Entity | undefin
   const names = places[sound];
   if (!names) return undefined;
   // Two places, one sound (山西/陕西 shanxi): the ambiguous entry asks which.
-  return names.length === 1 ? lexicon.cjk.get(names[0]) : lexicon.latin.get(sound);
+  return names.length === 1 ? lexicon().cjk.get(names[0]) : lexicon().latin.get(sound);
 }
 
 /** The places that the Chinese characters of `chunk` sound like, longest first, as they were typed. */

@@ -122,4 +122,12 @@ function build(): Lexicon {
   return { cjk, latin, latinCompact, shortNames, maxCjkLength, maxLatinWords };
 }
 
-export const lexicon: Lexicon = build();
+let built: Lexicon | undefined;
+
+/**
+ * The lexicon, built on first use: with the Chinese conversion tables it needs, the largest part of
+ * start-up's own work, which `iiot start` does while its first API calls are under way (src/app.ts).
+ */
+export function lexicon(): Lexicon {
+  return (built ??= build());
+}

@@ -28,7 +28,10 @@ export function stripChatMarkup(raw: string): string {
 
 let toSimplified: ((s: string) => string) | undefined;
 
-/** Traditional → simplified; the converter is built on first use (about 10 ms) to keep start-up fast. */
+/**
+ * Traditional → simplified. The converter is built on first use, by the lexicon (src/core/lexicon.ts):
+ * tens of milliseconds, which `iiot start` spends while its first API calls are under way.
+ */
 function simplify(s: string): string {
   const convert = (toSimplified ??= OpenCC.Converter({ from: 'hk', to: 'cn' }));
   return convert(s);

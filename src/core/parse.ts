@@ -2,7 +2,7 @@ import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
 import { soundAlikes } from './homophones.js';
 import { groupingById, regionById, type Bilingual } from './data.js';
-import { CJK_FILLER, lexicon, type CommandName, type Entity } from './lexicon.js';
+import { CJK_FILLER, lexicon, type CommandName, type Entity, type Lexicon } from './lexicon.js';
 import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
 import type { Lang } from './types.js';
 
@@ -55,18 +55,59 @@ interface Scan {
   leftovers: string[];
 }
 
-/** First characters of the Chinese names: most positions of a long text can be skipped at once. */
-const CJK_STARTS = new Set([...lexicon.cjk.keys()].map((k) => k[0]));
+/** The lexicon and what the scans derive from it. */
+interface Tables {
+  lexicon: Lexicon;
+  /** First characters of the Chinese names: most positions of a long text can be skipped at once. */
+  cjkStarts: Set<string>;
+  /** For each word that starts a Latin name, the most words such a name has. */
+  latinStarts: Map<string, number>;
+  /** Every prefix of a name typed without spaces, so `hu bei` is joined only while it can still match. */
+  compactPrefixes: Set<string>;
+  /** Place names and tier words, the targets of typo correction. */
+  typoTargets: [string, Entity][];
+}
+
+function buildTables(): Tables {
+  const lex = lexicon();
+  const latinStarts = new Map<string, number>();
+  for (const key of lex.latin.keys()) {
+    const words = key.split(' ');
+    latinStarts.set(words[0], Math.max(latinStarts.get(words[0]) ?? 0, words.length));
+  }
+  return {
+    lexicon: lex,
+    cjkStarts: new Set([...lex.cjk.keys()].map((k) => k[0])),
+    latinStarts,
+    compactPrefixes: new Set([...lex.latinCompact.keys()].flatMap((k) => [...k].map((_, i) => k.slice(0, i + 1)))),
+    typoTargets: [
+      ...lex.latinCompact.entries(),
+      ...[...lex.latin.entries()].filter(([key, e]) => !key.includes(' ') && (e.kind === 'ambiguous' || e.kind === 'tier')),
+    ].filter(([key]) => key.length >= 4),
+  };
+}
+
+let built: Tables | undefined;
+const tables = (): Tables => (built ??= buildTables());
+
+/**
+ * Builds what parsing needs (the lexicon, the Chinese conversion tables) now rather than on the first
+ * question: `iiot start` does it while its first API calls are under way, so the bot is ready only
+ * once it can answer at full speed.
+ */
+export function prepareParser(): void {
+  tables();
+}
 
 /** Finds Chinese names; returns the text with what it matched blanked out, for the Latin scan. */
 function scanCjk(s: string, out: Scan): string {
-  const { cjk, maxCjkLength } = lexicon;
+  const { lexicon: { cjk, maxCjkLength, shortNames }, cjkStarts } = tables();
   // Built from whole runs of unmatched text, not character by character: a long text is mostly such runs.
   let residual = '';
   let unmatchedFrom = 0;
   for (let i = 0; i < s.length; ) {
     let matched = 0;
-    for (let len = CJK_STARTS.has(s[i]) ? Math.min(maxCjkLength, s.length - i) : 0; len >= 2; len--) {
+    for (let len = cjkStarts.has(s[i]) ? Math.min(maxCjkLength, s.length - i) : 0; len >= 2; len--) {
       const typed = s.slice(i, i + len);
       const entity = cjk.get(typed);
       if (entity) {
@@ -87,7 +128,7 @@ function scanCjk(s: string, out: Scan): string {
   // Short names (粤, 京沪) only count where nothing but filler surrounds them.
   const rest = residual.replace(FILLER_PATTERN, ' ').replace(/[^\u3400-\u9fff]+/g, ' ').trim();
   for (const chunk of rest.split(' ').filter(Boolean)) {
-    const ids = [...chunk].map((ch) => lexicon.shortNames.get(ch));
+    const ids = [...chunk].map((ch) => shortNames.get(ch));
     if (chunk.length <= 4 && ids.every(Boolean)) {
       for (const id of ids) out.entities.push({ entity: { kind: 'region', id: id! }, typed: chunk });
     } else {
@@ -97,26 +138,18 @@ function scanCjk(s: string, out: Scan): string {
   return residual;
 }
 
-/** For each word that starts a Latin name, the most words such a name has. */
-const LATIN_STARTS = new Map<string, number>();
-for (const key of lexicon.latin.keys()) {
-  const words = key.split(' ');
-  LATIN_STARTS.set(words[0], Math.max(LATIN_STARTS.get(words[0]) ?? 0, words.length));
-}
-/** Every prefix of a name typed without spaces, so `hu bei` is joined only while it can still match. */
-const COMPACT_PREFIXES = new Set([...lexicon.latinCompact.keys()].flatMap((k) => [...k].map((_, i) => k.slice(0, i + 1))));
-
 /** The longest name starting at `words[i]`, spaced (`inner mongolia`) or split into syllables (`hei long jiang`). */
 function matchLatinAt(words: string[], i: number): { entity: Entity; length: number } | undefined {
-  for (let n = Math.min(LATIN_STARTS.get(words[i]) ?? 0, words.length - i); n >= 1; n--) {
-    const entity = lexicon.latin.get(n === 1 ? words[i] : words.slice(i, i + n).join(' '));
+  const { lexicon: { latin, latinCompact }, latinStarts, compactPrefixes } = tables();
+  for (let n = Math.min(latinStarts.get(words[i]) ?? 0, words.length - i); n >= 1; n--) {
+    const entity = latin.get(n === 1 ? words[i] : words.slice(i, i + n).join(' '));
     if (entity) return { entity, length: n };
   }
   let joined = words[i];
   let found: { entity: Entity; length: number } | undefined;
-  for (let n = 2; i + n <= words.length && COMPACT_PREFIXES.has(joined); n++) {
+  for (let n = 2; i + n <= words.length && compactPrefixes.has(joined); n++) {
     joined += words[i + n - 1];
-    const entity = lexicon.latinCompact.get(joined);
+    const entity = latinCompact.get(joined);
     if (entity) found = { entity, length: n };
   }
   return found;
@@ -163,12 +196,6 @@ const MAX_SOUND_ALIKE_CHARS = 5;
 /** Past this many unknown words the text is not a question worth correcting word by word. */
 const MAX_TYPO_WORDS = 12;
 
-/** Place names and tier words, the targets of typo correction. */
-const TYPO_TARGETS = [
-  ...lexicon.latinCompact.entries(),
-  ...[...lexicon.latin.entries()].filter(([key, e]) => !key.includes(' ') && (e.kind === 'ambiguous' || e.kind === 'tier')),
-].filter(([key]) => key.length >= 4);
-
 /**
  * A word one edit from exactly one place is taken as that place; two edits only for long words that
  * start like the name (`heilonjang`), since English words are often two edits from a name
@@ -180,7 +207,7 @@ function correctTypo(word: string): Scan['entities'][number] | undefined {
   let best: Entity | undefined;
   let bestDistance = limit + 1;
   let tie = false;
-  for (const [key, entity] of TYPO_TARGETS) {
+  for (const [key, entity] of tables().typoTargets) {
     // Cheap bounds first: a typo rarely changes the length much, or both the first and last letters.
     if (Math.abs(key.length - word.length) > limit || (key[0] !== word[0] && key.at(-1) !== word.at(-1))) continue;
     const d = distance(word, key);
@@ -300,14 +327,14 @@ function asTyped(text: string, word: string): string {
 
 function isId(word: string): boolean {
   // Only things a button names: `tier map` is two keywords, not a tier id.
-  const entity = lexicon.latin.get(word.replace(/-/g, ' '));
+  const entity = tables().lexicon.latin.get(word.replace(/-/g, ' '));
   return /^[a-z0-9-]+$/.test(word) && (regionById.has(word) || groupingById.has(word) || (entity !== undefined && entity.kind !== 'keyword'));
 }
 
 function addId(query: Query, id: string): void {
   if (regionById.has(id)) return void query.regions.push({ id });
   if (groupingById.has(id)) return void query.groups.push(id);
-  const entity = lexicon.latin.get(id.replace(/-/g, ' '));
+  const entity = tables().lexicon.latin.get(id.replace(/-/g, ' '));
   if (entity?.kind === 'tier') query.tiers.push(...entity.ids);
   else if (entity?.kind === 'path') query.paths.push(...entity.ids);
   else if (entity?.kind === 'metric') query.metrics.push(...entity.ids);
