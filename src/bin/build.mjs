@@ -5,7 +5,7 @@
  *    so every relative path means the same from dist/ as from src/. Every other file under src/
  *    (src/core/sound-index.json, the rasteriser's worker) is copied beside them. The bench imports
  *    these, and the picture renderer (ECharts) loads from them when the first picture is drawn.
- * 2. dist/iiot.cjs: the `iiot` command (src/iiot.ts) bundled with its dependencies, minified — one
+ * 2. dist/iiot.cjs: the `iiot` command (src/iiot.ts) bundled with its dependencies, minified but for names — one
  *    file instead of some 1,500 module resolutions and reads, which is most of start-up — and wrapped
  *    in its CommonJS function (wrapInFunction). Each source
  *    module in it sees `import.meta.url` as its file of step 1, so its data paths hold; the picture
@@ -144,9 +144,11 @@ const { metafile } = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: true,
-  // Class and function names stay as written: errors are logged by name (AxiosError, ZodError …).
-  keepNames: true,
+  // Whitespace and syntax minified, names not: class and function names stay as written (errors are
+  // logged by name) without keepNames, whose __name() call on every closure created cost the Slack
+  // path about a tenth of its CPU per request (npm run bench -- --only slack, --cpu-prof).
+  minifyWhitespace: true,
+  minifySyntax: true,
   // Only for a terminal, and it resolves files at run time: loaded from node_modules as before.
   external: ['pino-pretty'],
   // Every import() is a require() of the bundle's own code; the renderer's goes through __import.
