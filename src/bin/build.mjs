@@ -7,7 +7,7 @@
  *    these, and the picture renderer (ECharts) loads from them when the first picture is drawn.
  * 2. dist/iiot.cjs: the `iiot` command (src/iiot.ts) bundled with its dependencies, minified but for names — one
  *    file instead of some 1,500 module resolutions and reads, which is most of start-up — and wrapped
- *    in its CommonJS function (wrapInFunction). Each source
+ *    in its CommonJS function (finishBundle). Each source
  *    module in it sees `import.meta.url` as its file of step 1, so its data paths hold; the picture
  *    renderer stays out of it and is imported from step 1 on the first picture. The licences of the
  *    bundled packages are collected in dist/iiot.cjs.LICENSES.txt.
@@ -162,8 +162,7 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
 });
-asciiOnly(bundle);
-wrapInFunction(bundle);
+finishBundle(bundle);
 const bundled = Object.keys(metafile.inputs);
 for (const f of LEFT_OUT) {
   if (bundled.includes(`src/${f.replace(/\.js$/, '.ts')}`)) throw new Error(`build: src/${f} must stay out of the bundle, but a static import pulled it in`);
@@ -202,28 +201,22 @@ function requireFrom(dir, name) {
 }
 
 /**
- * esbuild escapes non-ASCII characters in strings but leaves them in regular expressions (/[āĀ]/).
- * Escaped there too, the bundle is pure ASCII, which the launcher reads as Latin-1: a third of the
- * time UTF-8 decoding takes. \\uXXXX means the same UTF-16 unit in a string, regular expression,
- * template or comment; only after a backslash would it not, so that fails the build.
+ * The bundle as the launcher (src/bin/bundle.js) runs it, written in one pass:
+ * - Pure ASCII. esbuild escapes non-ASCII characters in strings but leaves them in regular
+ *   expressions (/[āĀ]/); escaped there too, the launcher reads the file as Latin-1, a third of the
+ *   time UTF-8 decoding takes. \\uXXXX means the same UTF-16 unit in a string, regular expression,
+ *   template or comment; only after a backslash would it not, so that fails the build.
+ * - Wrapped in its CommonJS function, so the launcher compiles the file's text as it is: Node reads a
+ *   large Latin-1 file into a string outside V8's heap, and V8 keeps that string as the script's
+ *   source. A wrapper added at run time made a new string, which V8 copied whole (4.5 MB) into its
+ *   heap for good. Loaded with require() (--enable-source-maps) the file calls the function itself.
+ *   The wrapper's first line is a line of its own, and the source map gets one line more to match.
  */
-function asciiOnly(file) {
+function finishBundle(file) {
   const text = readFileSync(file, 'utf8');
   if (/\\[^\x00-\x7f]/.test(text)) throw new Error(`build: ${file} has a backslash before a non-ASCII character`);
-  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
-/**
- * The bundle wrapped in its CommonJS function by the build, so the launcher (src/bin/bundle.js)
- * compiles the file's text as it is: Node reads a large Latin-1 file into a string outside V8's heap,
- * and V8 keeps that string as the script's source. A wrapper added at run time made a new string,
- * which V8 copied whole (4.5 MB) into its heap for good. Loaded with require() (--enable-source-maps)
- * the file calls the function itself. The wrapper's first line is a line of its own, and the source
- * map gets one line more to match.
- */
-function wrapInFunction(file) {
-  const text = readFileSync(file, 'latin1');
-  writeFileSync(file, `(function (f) { return typeof module == "object" ? f(exports, require, module, __filename, __dirname) : f; })(function (exports, require, module, __filename, __dirname, __import) {\n${text}\n});\n`, 'latin1');
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(file, `(function (f) { return typeof module == "object" ? f(exports, require, module, __filename, __dirname) : f; })(function (exports, require, module, __filename, __dirname, __import) {\n${ascii}\n});\n`, 'latin1');
   const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
   writeFileSync(`${file}.map`, JSON.stringify({ ...map, mappings: `;${map.mappings}` }));
 }

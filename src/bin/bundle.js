@@ -15,7 +15,7 @@ const cacheOf = (file) => `${file}.cache`;
 
 /**
  * Evaluates the bundle, which the build wrapped in its CommonJS function (src/bin/build.mjs
- * wrapInFunction): compiled as the file's text, which V8 keeps as the source outside its heap.
+ * finishBundle): compiled as the file's text, which V8 keeps as the source outside its heap.
  * `__import` is the bundle's only way to the ES modules it leaves out (the picture renderer): code
  * compiled by vm.Script may not call import() without an experimental flag.
  */
