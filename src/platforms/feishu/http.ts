@@ -68,13 +68,16 @@ export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
 /** What the SDK expects back from a call, as its own instance returns it. */
 const unwrap = (config: Config, data: unknown, headers: unknown): unknown => (config.$return_headers ? { data, headers } : data);
 
+const hasParams = (config: Config): config is Config & { params: Record<string, unknown> } =>
+  config.params != null && Object.keys(config.params).length > 0;
+
 /**
  * The JSON text to send if this call can take the direct path: a JSON (or no) body, a JSON answer,
  * query parameters only through the SDK's serializer. `undefined` sends it through axios instead.
  */
 function jsonBody(config: Config): string | undefined {
   if (config.responseType && config.responseType !== 'json') return undefined;
-  if (config.params && Object.keys(config.params).length > 0 && typeof config.paramsSerializer !== 'function') return undefined;
+  if (hasParams(config) && typeof config.paramsSerializer !== 'function') return undefined;
   for (const name in config.headers) {
     if (name.toLowerCase() === 'content-type' && !/json/i.test(String(config.headers[name]))) return undefined;
   }
@@ -98,7 +101,7 @@ function sendJson(config: Config, body: string, timeoutMs: number): Promise<unkn
   return new Promise((resolve, reject) => {
     const method = (config.method ?? 'get').toUpperCase();
     let url = config.url ?? '';
-    if (config.params && Object.keys(config.params).length > 0) {
+    if (hasParams(config)) {
       const query = (config.paramsSerializer as (p: Record<string, unknown>) => string)(config.params);
       if (query) url += (url.includes('?') ? '&' : '?') + query;
     }
