@@ -6,8 +6,8 @@
  * and an AbortSignal (the whole call, however slowly the bytes trickle in, within a second more).
  * Client and WSClient both take it as `httpInstance`.
  *
- * JSON calls (every reply, patch, token and bot-info call) go straight through `node:http(s)` on the
- * same global keep-alive agents axios uses: axios's config merging, header objects, transforms and
+ * JSON calls (every reply, patch, token and bot-info call) go straight through `node:http(s)`
+ * (infra/http-call.ts) on the same global keep-alive agents axios uses: axios's config merging, header objects, transforms and
  * adapter cost more CPU per reply than everything else the bot does for an event (profiled under
  * the bench's 200 events/s). Everything else — uploads (multipart), downloads, params without the
  * SDK's serializer, a proxy in the environment — goes through axios as before.
@@ -17,10 +17,9 @@
  * anyway). A misconfigured FEISHU_DOMAIN that redirects fails with the 3xx, logged.
  */
 import { setMaxListeners } from 'node:events';
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
+import { httpCall, type CallError, type CallReply } from '../../infra/http-call.js';
 import type { Lark } from './sdk.js';
 
 const SDK_VERSION = (createRequire(import.meta.url)('@larksuiteoapi/node-sdk/package.json') as { version: string }).version;
@@ -93,65 +92,42 @@ function jsonBody(config: Config): string | undefined {
 }
 
 /**
- * One JSON call on node:http(s): resolves with the parsed body of a 2xx, rejects with an AxiosError
- * as axios would. The whole call, however slowly the bytes trickle in, ends after `timeoutMs`: one
- * plain timer, cheaper than an abort signal's listener per call (a signal the caller gives is honoured too).
+ * One JSON call on node:http(s) (infra/http-call.ts): resolves with the parsed body of a 2xx, rejects
+ * with an AxiosError as axios would. The whole call ends after `timeoutMs` (a signal the caller gives
+ * is honoured too).
  */
-function sendJson(config: Config, body: string, timeoutMs: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const method = (config.method ?? 'get').toUpperCase();
-    let url = config.url ?? '';
-    if (hasParams(config)) {
-      const query = (config.paramsSerializer as (p: Record<string, unknown>) => string)(config.params);
-      if (query) url += (url.includes('?') ? '&' : '?') + query;
-    }
-    const headers: Record<string, string | number> = { Accept: 'application/json, text/plain, */*', 'User-Agent': USER_AGENT };
-    for (const name in config.headers) if (config.headers[name] != null) headers[name] = config.headers[name];
-    if (body) {
-      headers['Content-Type'] ??= 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(body);
-    }
-    let timer: NodeJS.Timeout | undefined;
-    let req: ClientRequest | undefined;
-    const fail = (message: string, code: string | undefined, response?: AxiosResponse) => {
-      clearTimeout(timer);
-      reject(new AxiosError(message, code, config as never, req, response));
-    };
-    // The deadline's abort surfaces as an AbortError on the request or the response.
-    const failWith = (err: NodeJS.ErrnoException) => (err.name === 'AbortError' ? fail('canceled', AxiosError.ERR_CANCELED) : fail(err.message, err.code));
-    if (config.signal?.aborted) return fail('canceled', AxiosError.ERR_CANCELED);
-    req = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method, headers, signal: config.signal }, (res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          req!.destroy();
-          return fail(`maxContentLength size of ${MAX_RESPONSE_BYTES} exceeded`, AxiosError.ERR_BAD_RESPONSE);
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', failWith);
-      res.on('end', () => {
-        clearTimeout(timer);
-        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-        let data: unknown = text;
-        try {
-          data = text ? JSON.parse(text) : text;
-        } catch { /* not JSON: the text, as axios gives it */ }
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) return resolve(unwrap(config, data, res.headers));
-        const response = { data, status, statusText: res.statusMessage ?? '', headers: res.headers, config, request: req } as unknown as AxiosResponse;
-        fail(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, response);
-      });
-    });
-    timer = setTimeout(() => {
-      fail(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ECONNABORTED);
-      req!.destroy();
-    }, timeoutMs);
-    req.on('error', failWith);
-    req.end(body);
-  });
+async function sendJson(config: Config, body: string, timeoutMs: number): Promise<unknown> {
+  let url = config.url ?? '';
+  if (hasParams(config)) {
+    const query = (config.paramsSerializer as (p: Record<string, unknown>) => string)(config.params);
+    if (query) url += (url.includes('?') ? '&' : '?') + query;
+  }
+  const headers: Record<string, string | number> = { Accept: 'application/json, text/plain, */*', 'User-Agent': USER_AGENT };
+  for (const name in config.headers) if (config.headers[name] != null) headers[name] = config.headers[name];
+  if (body) {
+    headers['Content-Type'] ??= 'application/json';
+    headers['Content-Length'] = Buffer.byteLength(body);
+  }
+  const fail = (message: string, code: string | undefined, response?: AxiosResponse) => new AxiosError(message, code, config as never, undefined, response);
+  let reply: CallReply;
+  try {
+    reply = await httpCall(url, { method: (config.method ?? 'get').toUpperCase(), headers, body, signal: config.signal, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
+  } catch (err) {
+    const { kind, cause } = err as CallError;
+    if (kind === 'timeout') throw fail(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ECONNABORTED);
+    if (kind === 'aborted') throw fail('canceled', AxiosError.ERR_CANCELED);
+    if (kind === 'too-large') throw fail(`maxContentLength size of ${MAX_RESPONSE_BYTES} exceeded`, AxiosError.ERR_BAD_RESPONSE);
+    throw fail((cause as Error).message, (cause as NodeJS.ErrnoException).code);
+  }
+  const text = reply.body.toString('utf8');
+  let data: unknown = text;
+  try {
+    data = text ? JSON.parse(text) : text;
+  } catch { /* not JSON: the text, as axios gives it */ }
+  const { status } = reply;
+  if (status >= 200 && status < 300) return unwrap(config, data, reply.headers);
+  const response = { data, status, statusText: reply.statusText, headers: reply.headers, config } as unknown as AxiosResponse;
+  throw fail(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, response);
 }
 
 /** How long one shared deadline signal is handed out; a call may run this much past its timeout. */

@@ -24,6 +24,7 @@ import {
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
+import { slackFetch } from './fetch.js';
 import { createSlackPictures } from './pictures.js';
 import { isSslCheck, screenSignedBody } from './screen.js';
 import { slackSignatureProblem } from './signature.js';
@@ -49,6 +50,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   // Bolt's own client: auth.test at start-up and, in Socket Mode, apps.connections.open.
   const clientOptions: webApi.WebClientOptions = {
     ...apiUrl,
+    fetch: slackFetch,
     timeout: apiTimeoutMs,
     // Also stops the Socket Mode client from swapping in its own 100-retry policy for every call.
     retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
@@ -58,6 +60,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   // of pausing the client's one queue, which would hold every other channel too (PLATFORMS.md A10).
   const sender = new webApi.WebClient(config.botToken, {
     ...apiUrl,
+    fetch: slackFetch,
     timeout: apiTimeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -464,7 +467,7 @@ class ResponseUrlError extends Error {
  * Slack's answer). Slack answers 200 `{ok:false,error}` for some refusals, 404 once it has expired.
  */
 async function respondTo(url: string, message: object, timeoutMs: number): Promise<void> {
-  const res = await fetch(url, {
+  const res = await slackFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(message),
