@@ -5,8 +5,8 @@
  * The process runs the sources; the last tests build dist/ (`npm run build`) and run the installed
  * command, src/bin/iiot.js, which is what `npm start` and `npx iiot` run.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,9 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
 import { deliver, messageEvent } from './fakes/feishu-crypto.js';
-import { slashCommand, SlackSender } from './fakes/signing.js';
-import { FakeSlack } from './fakes/slack-api.js';
-import { BUILT_CLI, SOURCE_CLI } from './support/cli.js';
+import { eventEnvelope, slashCommand, SlackSender } from './fakes/signing.js';
+import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
+import { BIN, BUILT_CLI, SOURCE_CLI } from './support/cli.js';
 import { freePort, killStarted, startIiot, waitFor, waitForHealth } from './support/iiot-process.js';
 
 // Each test starts a Node process; on a loaded machine that alone can take seconds.
@@ -177,10 +177,19 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
     execFileSync(process.execPath, [fileURLToPath(new URL('../src/bin/build.mjs', import.meta.url))], { stdio: 'pipe' });
   }, 60_000);
 
-  it('answers from dist/, with the data files found beside the compiled code', () => {
-    // 胡北 is found by sound: src/core/sound-index.json, read at run time, must be in dist/ too.
-    const out = execFileSync(process.execPath, [...BUILT_CLI, 'ask', '--lang', 'en', '胡北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
-    expect(out).toContain('Hubei 湖北 · Tier: Leading the Way');
+  it('answers from dist/, with the data files found beside the compiled code, through the code cache', () => {
+    // Run as npx and npm start run it: the executable, whose first line gives Node the flags the
+    // build recorded the code cache under. 胡北 is found by sound: src/core/sound-index.json, read at
+    // run time, must be in dist/ too.
+    const run = spawnSync(BIN, ['ask', '--lang', 'en', '胡北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
+    expect(run.stdout).toContain('Hubei 湖北 · Tier: Leading the Way');
+    expect(run.stderr).toBe('');
+  });
+
+  it('still answers when run by a bare `node`, and says why that start is slower', () => {
+    const run = spawnSync(process.execPath, [BIN, 'ask', '--lang', 'en', '湖北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
+    expect(run.stdout).toContain('Hubei 湖北 · Tier: Leading the Way');
+    expect(run.stderr.trim()).toMatch(/^iiot: V8 refused .*iiot\.cjs\.cache .*--max-semi-space-size=8.*compiled at start instead/);
   });
 
   it('runs under --enable-source-maps too (the bundle require()d, not compiled by the launcher), naming the TypeScript in stack traces', () => {
@@ -204,6 +213,24 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
   });
 
   it('starts both platforms (their SDKs imported lazily from dist/) and answers each', () => answersBothPlatforms(BUILT_CLI));
+
+  it('answers Slack over HTTP without ever loading Node\'s fetch (its own HTTP stack, some 12 MB)', async () => {
+    // Reports, as the process exits, whether the HTTP stack behind Node's fetch was ever loaded.
+    const probe = join(mkdtempSync(join(tmpdir(), 'iiot-fetch-')), 'probe.mjs');
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write(`fetch stack loaded: ${process.moduleLoadList.includes('NativeModule internal/deps/undici/undici')}\\n`));\n");
+    const port = await freePort();
+    const run = start({
+      PORT: String(port), SLACK_MODE: 'http', SLACK_BOT_TOKEN: 'xoxb-start-test', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: slack.apiUrl, PICTURES: 'off',
+    }, ['--import', probe, ...BUILT_CLI]);
+    await waitForHealth(run, port);
+    const sender = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SLACK_SECRET);
+    expect((await sender.command(slashCommand('湖北', slack.responseUrl('fetch')))).status).toBe(200);
+    await sender.event(eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: '1700000300.000300', channel: 'C0FETCH', event_ts: '1700000300.000300' }));
+    expect((await slack.waitForCall('chat.postMessage')).args).toMatchObject({ channel: 'C0FETCH' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('fetch stack loaded: false');
+  });
 
   // The bundle loads Bolt's Socket Mode receiver only when one is built: it must still connect.
   it('connects to Slack in Socket Mode and answers over the socket', () => answersOverSocketMode(BUILT_CLI));

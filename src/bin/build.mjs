@@ -26,6 +26,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module';
 import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commandNodeFlags } from './bundle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const src = join(root, 'src');
@@ -169,9 +170,9 @@ for (const f of LEFT_OUT) {
 }
 writeFileSync(`${bundle}.LICENSES.txt`, licences(bundled));
 
-// 3. data/ checked, and the code cache recorded by the Node that will run it.
+// 3. data/ checked, and the code cache recorded by the Node that will run it, with the command's flags.
 try {
-  execFileSync(process.execPath, ['--input-type=module', '-e',
+  execFileSync(process.execPath, [...commandNodeFlags(), '--input-type=module', '-e',
     `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
      await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(out, 'iiot.cjs'))});`], { stdio: 'inherit' });
 } catch {

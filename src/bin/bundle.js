@@ -14,6 +14,16 @@ import vm from 'node:vm';
 const cacheOf = (file) => `${file}.cache`;
 
 /**
+ * The Node flags the `iiot` command runs with: those on the first line of src/bin/iiot.js. V8 refuses
+ * a code cache recorded under other flags, so the build records it under these, and the bench runs
+ * the bot with them.
+ */
+export function commandNodeFlags() {
+  const shebang = readFileSync(new URL('./iiot.js', import.meta.url), 'utf8').split('\n', 1)[0];
+  return shebang.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/**
  * Evaluates the bundle, which the build wrapped in its CommonJS function (src/bin/build.mjs
  * finishBundle): compiled as the file's text, which V8 keeps as the source outside its heap.
  * `__import` is the bundle's only way to the ES modules it leaves out (the picture renderer): code
@@ -22,6 +32,9 @@ const cacheOf = (file) => `${file}.cache`;
 function evaluate(file, cachedData, filename = file) {
   const source = readFileSync(file, 'latin1'); // the build makes it ASCII: no UTF-8 decoding
   const script = new vm.Script(source, { filename, cachedData });
+  if (cachedData && script.cachedDataRejected) {
+    process.stderr.write(`iiot: V8 refused ${cacheOf(file)} (it was recorded by another Node, or under other flags than ${commandNodeFlags().join(' ')}, which \`iiot\` and \`npm start\` pass): the bundle is compiled at start instead, slower and with more memory\n`);
+  }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (url) => import(url));
   return { exports: module.exports, script };

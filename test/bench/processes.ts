@@ -6,9 +6,9 @@
 import { execFileSync, fork, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandNodeFlags } from '../../src/bin/bundle.js';
 
 /** The IPC protocol of servers/child.mjs. */
 type ToChild = { type: 'memory' } | { type: 'cpu' } | { type: 'stop' };
@@ -40,14 +40,14 @@ export async function killAll(graceMs = 1000): Promise<void> {
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 export const REPO_DIR = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = join(REPO_DIR, 'src/bin/iiot.js');
+const TRIED_FLAGS = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 /**
- * The Node flags production runs with: those on the `iiot` command's shebang line (none today), plus
- * BENCH_NODE_FLAGS to try others on every benchmarked process (e.g. `--max-semi-space-size=4`).
+ * The Node flags of the bot's processes: those production runs with (on the `iiot` command's shebang
+ * line, --max-semi-space-size=8), plus BENCH_NODE_FLAGS to try others on every benchmarked process.
  */
-export const NODE_FLAGS = [
-  ...readFileSync(CLI, 'utf8').split('\n')[0].split(/\s+/).filter((w) => w.startsWith('--')),
-  ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
-];
+export const NODE_FLAGS = [...commandNodeFlags(), ...TRIED_FLAGS];
+/** The baselines run as a bare app is run, `node app.mjs`: only BENCH_NODE_FLAGS. */
+export const BASELINE_NODE_FLAGS = TRIED_FLAGS;
 
 export interface ServerChild {
   name: string;
@@ -72,7 +72,7 @@ export async function startServer(script: string, args: string[], timeoutMs = 15
   // BENCH_CPU_PROF=<dir> profiles every server child (written when it stops), to find out why.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = track(fork(`${BENCH_DIR}servers/${script}.mjs`, args, {
-    execArgv: [...NODE_FLAGS, ...profile],
+    execArgv: [...(script === 'bot' ? NODE_FLAGS : BASELINE_NODE_FLAGS), ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: REPO_DIR,
   }));

@@ -9,7 +9,6 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SLASH_COMMAND } from '../../src/core/commands.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
@@ -17,6 +16,7 @@ import {
   COMMAND_NAME_PATTERN, MAX_DESCRIPTION_CHARS, registrySlashCommands, SLASH_COMMANDS_PATH, syncSlashCommands, SyncError,
 } from '../../src/platforms/feishu/slash-commands.js';
 import { FakeFeishu } from '../fakes/feishu-api.js';
+import { BUILT_CLI } from '../support/cli.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60013';
 const APP_SECRET = 'sync-test-secret';
@@ -155,12 +155,11 @@ describe('when Feishu refuses', () => {
 });
 
 describe('iiot feishu sync-commands, as a process', () => {
-  const BIN = fileURLToPath(new URL('../../src/bin/iiot.js', import.meta.url));
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK|FEISHU)_/.test(k)));
 
   /** Asynchronous: the fake Feishu answers from this process while the CLI runs. */
   async function iiot(args: string[], env: Record<string, string>) {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...cleanEnv, ...env }, cwd: mkdtempSync(join(tmpdir(), 'iiot-sync-')) });
+    const child = spawn(process.execPath, [...BUILT_CLI, ...args], { env: { ...cleanEnv, ...env }, cwd: mkdtempSync(join(tmpdir(), 'iiot-sync-')) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d; });

@@ -4,11 +4,15 @@
  * → dist/) is checked once, after a real build, in test/build.test.ts.
  */
 import { fileURLToPath } from 'node:url';
+import { commandNodeFlags } from '../../src/bin/bundle.js';
 
 const REGISTER = fileURLToPath(new URL('./tsx-register.mjs', import.meta.url));
 
 /** `iiot …` from the sources: node's argv for spawn(process.execPath, …). */
 export const SOURCE_CLI = ['--import', REGISTER, fileURLToPath(new URL('../../src/cli.ts', import.meta.url))];
 
-/** `iiot …` as installed: the bin, which runs dist/. */
-export const BUILT_CLI = [fileURLToPath(new URL('../../src/bin/iiot.js', import.meta.url))];
+/** The installed command itself, an executable that runs dist/ (`npx iiot`, `npm start`). */
+export const BIN = fileURLToPath(new URL('../../src/bin/iiot.js', import.meta.url));
+
+/** `iiot …` as installed, as node's argv: the bin with the Node flags of its first line. */
+export const BUILT_CLI = [...commandNodeFlags(), BIN];
