@@ -1,6 +1,6 @@
 import { COMMANDS } from './commands.js';
 import {
-  groupingById, groupings, metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf, type Grouping, type Path,
+  groupingById, groupings, metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf, type Grouping, type NamedPath, type Path,
 } from './data.js';
 import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, regionTitle, tierName } from './i18n.js';
 import type { Query, RegionRef } from './parse.js';
@@ -41,15 +41,15 @@ function readingNotes(refs: RegionRef[], lang: Lang): CardSection[] {
 }
 
 /** The paths suggested for places like a region: the region's own first, or the city's when the user named that city. */
-function namedPaths(ref: RegionRef) {
+function namedPaths(ref: RegionRef): readonly NamedPath[] {
   const named = pathsNamedFor(ref.id);
-  const viaCity = (n: (typeof named)[number]) => (ref.via ? n.city?.zh === ref.via.zh : !n.city);
+  const viaCity = (n: NamedPath) => (ref.via ? n.city?.zh === ref.via.zh : !n.city);
+  if (named.every(viaCity)) return named; // most regions: no city among the examples, none typed
   return [...named.filter(viaCity), ...named.filter((n) => !viaCity(n))];
 }
 
-function pathLine(ref: RegionRef, lang: Lang, short = false): string {
+function pathLine(ref: RegionRef, lang: Lang, short = false, named = namedPaths(ref)): string {
   const m = MESSAGES[lang];
-  const named = namedPaths(ref);
   if (named.length === 0) return short ? m.noPathShort : m.noPath(regionName(ref.id, lang));
   // Once a city is in the line, every path says whose it is: the city's, or its whole region's
   // (in a row that already starts with the region's name, the city's is enough).
@@ -87,7 +87,7 @@ export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'regio
   const peers = tier.members.filter((id) => id !== ref.id);
   const sections: CardSection[] = [
     ...readingNotes([ref], lang),
-    { fields: [{ label: m.tier, value: m.tierOf(tier[lang], tier.members.length) }, { label: m.path, value: pathLine(ref, lang) }] },
+    { fields: [{ label: m.tier, value: m.tierOf(tier[lang], tier.members.length) }, { label: m.path, value: pathLine(ref, lang, false, named) }] },
     ...(named.length > 0 ? [{ text: [...new Set(named.map((n) => n.path))].map((p, i) => suggestionText(p, lang, i === 0)).join('\n') }] : []),
     { heading: m.traits, text: tier.traits[lang] + (tier.note ? `\n${tier.note[lang]}` : '') },
     { heading: m.peers, text: join(peers.map((id) => regionName(id, lang)), lang) },

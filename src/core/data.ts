@@ -23,12 +23,20 @@ export const shortEnglishName = (r: Region): string => r.en.replace(/\s*\(.*\)$/
 /** The tier a region belongs to (every region has exactly one: checked by data-schema.ts). */
 export const tierOf = new Map(report.tiers.flatMap((t) => t.members.map((m) => [m, t] as const)));
 
-/** The paths Hu Jianbo suggests with a region among his examples, with the city it was named through (Shenzhen → Guangdong). */
-export function pathsNamedFor(regionId: string): { path: Path; city?: Bilingual }[] {
-  return report.paths.flatMap((path) =>
-    path.named.filter((n) => n.region === regionId).map((n) => ({ path, city: n.city })),
-  );
+export type NamedPath = { path: Path; city?: Bilingual };
+
+/** For each region, the paths Hu Jianbo suggests with it among his examples, in the report's order. */
+const namedPaths = new Map<string, NamedPath[]>();
+for (const path of report.paths) {
+  for (const n of path.named) {
+    const list = namedPaths.get(n.region) ?? [];
+    list.push({ path, city: n.city });
+    namedPaths.set(n.region, list);
+  }
 }
+
+/** The paths Hu Jianbo suggests with a region among his examples, with the city it was named through (Shenzhen → Guangdong). */
+export const pathsNamedFor = (regionId: string): readonly NamedPath[] => namedPaths.get(regionId) ?? [];
 
 /**
  * Regional groupings people ask about (长三角, 京津冀, 西部 …). Their membership is general knowledge,

@@ -127,9 +127,14 @@ export function pictureFor(a: Answer): CardImage | undefined {
   }
 }
 
+/**
+ * Gives a newly built answer its picture, in place: handle() builds every answer afresh, and copying
+ * it (and its card) again was a tenth of a direct lookup's time.
+ */
 export function withPicture(a: Answer): Answer {
   const image = pictureFor(a);
-  return image ? { ...a, card: { ...a.card, image } } : a;
+  if (image) a.card.image = image;
+  return a;
 }
 
 /** `地图` / `map`: the four tiers as on the overview card, with the map, and what the map is not. */

@@ -79,8 +79,8 @@ async function main(): Promise<void> {
   console.log(`iiot-bot bench${opts.quick ? ' (--quick: short phases, indicative only)' : ''}`);
   console.log(`Node ${env.node}, ${env.cpu} × ${env.cores}, ${env.memory}, commit ${env.commit}${env.dirty ? ' (dirty)' : ''}\n`);
 
-  // Every server child and the start-up runs use dist/, as production does: build it from the sources.
-  if (only.some((name) => name !== 'core')) buildDist();
+  // Every section measures dist/, as production runs it: build it from the sources.
+  buildDist();
   const sections: Section[] = [];
   for (const name of only) {
     const t0 = Date.now();
