@@ -16,6 +16,7 @@ import { cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
 import { deliver, messageEvent } from './fakes/feishu-crypto.js';
 import { eventEnvelope, slashCommand, SlackSender } from './fakes/signing.js';
 import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
+import { commandNodeFlags } from '../src/bin/bundle.js';
 import { BIN, BUILT_CLI, SOURCE_CLI } from './support/cli.js';
 import { freePort, killStarted, startIiot, waitFor, waitForHealth } from './support/iiot-process.js';
 
@@ -184,6 +185,12 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
     const run = spawnSync(BIN, ['ask', '--lang', 'en', '胡北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
     expect(run.stdout).toContain('Hubei 湖北 · Tier: Leading the Way');
     expect(run.stderr).toBe('');
+  });
+
+  it('is started by npm start with the same Node flags as its first line gives it (the code cache is recorded under them)', () => {
+    // npm start calls node itself, so it works where `env -S` does not (BusyBox, Alpine images).
+    const { scripts } = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { scripts: { start: string } };
+    expect(scripts.start).toContain(['node', ...commandNodeFlags(), 'src/bin/iiot.js start'].join(' '));
   });
 
   it('still answers when run by a bare `node`, and says why that start is slower', () => {

@@ -4,7 +4,7 @@
 // --max-semi-space-size=8: V8 grows the young generation to two 16 MB halves by default; two of 8 MB
 // hold 14 MB less RSS, with the same p99 under load (4 MB would collect too often and cost p99:
 // npm run bench). The build records the code cache under these flags (./bundle.js
-// commandNodeFlags): run this file itself (npm start, npx iiot), not `node src/bin/iiot.js`.
+// commandNodeFlags): run this file itself (npx iiot), or node with the same flags (npm start does).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './bundle.js';
