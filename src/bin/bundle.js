@@ -33,7 +33,8 @@ function evaluate(file, cachedData, filename = file) {
   const source = readFileSync(file, 'latin1'); // the build makes it ASCII: no UTF-8 decoding
   const script = new vm.Script(source, { filename, cachedData });
   if (cachedData && script.cachedDataRejected) {
-    process.stderr.write(`iiot: V8 refused ${cacheOf(file)} (it was recorded by another Node, or under other flags than ${commandNodeFlags().join(' ')}, which \`iiot\` and \`npm start\` pass): the bundle is compiled at start instead, slower and with more memory\n`);
+    const flags = commandNodeFlags().join(' ') || 'none';
+    process.stderr.write(`iiot: V8 refused ${cacheOf(file)}, recorded by another Node or under other V8 flags than the iiot command's (${flags}): the bundle is compiled at start instead, slower and with more memory\n`);
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (url) => import(url));

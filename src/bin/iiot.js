@@ -1,10 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env node
 // The `iiot` command runs dist/iiot.cjs, the bundle that `npm install` and `npm start` build
 // (`npm run build`), with its recorded code cache (./bundle.js); tsx is for development only.
-// --max-semi-space-size=8: V8 grows the young generation to two 16 MB halves by default; two of 8 MB
-// hold 14 MB less RSS, with the same p99 under load (4 MB would collect too often and cost p99:
-// npm run bench). The build records the code cache under these flags (./bundle.js
-// commandNodeFlags): run this file itself (npx iiot), or node with the same flags (npm start does).
+// No V8 flags: with any, Node refuses the code cache built into the node binary for its own modules
+// and the bot started 50–150 ms later. --max-semi-space-size=8 held 14 MB less RSS at the same p99,
+// but the memory goal holds without it, and --max-semi-space-size=4 cost p99 (npm run bench). A flag
+// put on the first line (`#!/usr/bin/env -S node <flags>`) is passed by npx iiot, the build records the code cache under it
+// (./bundle.js commandNodeFlags); npm start must then pass it too (test/start.test.ts checks).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './bundle.js';

@@ -43,7 +43,7 @@ export const CLI = join(REPO_DIR, 'src/bin/iiot.js');
 const TRIED_FLAGS = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
 /**
  * The Node flags of the bot's processes: those production runs with (on the `iiot` command's shebang
- * line, --max-semi-space-size=8), plus BENCH_NODE_FLAGS to try others on every benchmarked process.
+ * line, none today), plus BENCH_NODE_FLAGS to try others on every benchmarked process.
  */
 export const NODE_FLAGS = [...commandNodeFlags(), ...TRIED_FLAGS];
 /** The baselines run as a bare app is run, `node app.mjs`: only BENCH_NODE_FLAGS. */
