@@ -17,9 +17,9 @@ import { PICTURES_PATH, PictureLinks } from './platforms/picture-links.js';
 
 /**
  * Turns of the event loop each platform's start-up calls get before the next SDK or the core's
- * tables take the thread, so that their requests are written first. Node's fetch, which Slack's Web API client uses, needs
- * several for its first request (its HTTP parser's WebAssembly is compiled off the thread, then
- * instantiated, then the socket connects); a turn with nothing to do costs next to nothing.
+ * tables take the thread, so that their requests are written first: a first request needs several
+ * (a host name's lookup, the connect, then the write; Feishu's token call comes back through the
+ * SDK's promise chain before its request is made). A turn with nothing to do costs next to nothing.
  */
 const TURNS_FOR_REQUESTS = 10;
 

@@ -179,9 +179,9 @@ describe('the built command (npm run build, then src/bin/iiot.js, as npm start a
   }, 60_000);
 
   it('answers from dist/, with the data files found beside the compiled code, through the code cache', () => {
-    // Run as npx and npm start run it: the executable, whose first line gives Node the flags the
-    // build recorded the code cache under. 胡北 is found by sound: src/core/sound-index.json, read at
-    // run time, must be in dist/ too.
+    // Run as npx runs it: the executable, whose first line gives Node the flags (if any) the build
+    // recorded the code cache under. 胡北 is found by sound: src/core/sound-index.json, read at run
+    // time, must be in dist/ too.
     const run = spawnSync(BIN, ['ask', '--lang', 'en', '胡北'], { cwd: mkdtempSync(join(tmpdir(), 'iiot-built-')), encoding: 'utf8' });
     expect(run.stdout).toContain('Hubei 湖北 · Tier: Leading the Way');
     expect(run.stderr).toBe('');

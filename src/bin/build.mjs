@@ -133,7 +133,7 @@ const ourSources = {
     // Responses, which loads Node's own fetch, undici); the bot's calls use its http adapter. The
     // probe is memoised and still runs if the fetch adapter is ever asked for.
     patch(b, /[\\/]axios[\\/]dist[\\/]node[\\/]axios\.cjs$/, '\ngetFetch();\n', '\n', 'axios loads Node\'s fetch at start-up');
-    // One axios: node-sdk require()s its CommonJS build (Bolt's Web API client uses Node's fetch);
+    // One axios: node-sdk require()s its CommonJS build (Bolt's Web API client does not use axios);
     // our import would otherwise add its ES module build beside it.
     b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
   },

@@ -9,16 +9,19 @@
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
+/** The most one answer may hold: the platforms' API answers are a few KB. */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
 export interface CallOptions {
   method: string;
   headers: Record<string, string | number>;
-  body?: string | Uint8Array;
+  body?: string;
   /** Ends the call with `signal.reason` (a caller's whole-call deadline, or its own abort). */
   signal?: AbortSignal;
   /** Ends the whole call after this long, however slowly the bytes trickle in: one plain timer. */
   timeoutMs?: number;
-  /** A larger answer is refused: a bound on what one call may hold in memory. */
-  maxBytes: number;
+  /** A larger answer is refused: a bound on what one call may hold in memory (MAX_ANSWER_BYTES). */
+  maxBytes?: number;
 }
 
 export interface CallReply {
@@ -38,7 +41,7 @@ export class CallError extends Error {
 
 /** Sends the request and reads the whole answer; resolves whatever the status, rejects only with a CallError. */
 export function httpCall(url: string, options: CallOptions): Promise<CallReply> {
-  const { signal, timeoutMs, maxBytes } = options;
+  const { signal, timeoutMs, maxBytes = MAX_ANSWER_BYTES } = options;
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let req: ClientRequest | undefined;

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAxiosError, type AxiosError } from 'axios';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ANSWER_BYTES } from '../../src/infra/http-call.js';
 import { createFeishuHttp, DEADLINE_SHARING_MS, isTimeout, sharedDeadlines } from '../../src/platforms/feishu/http.js';
 
 let server: Server;
@@ -26,6 +27,10 @@ beforeAll(async () => {
       return;
     }
     if (req.url === '/hang') return; // never answers
+    if (req.url === '/huge') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(MAX_ANSWER_BYTES + 1, 0x20));
+      return;
+    }
     if (req.url === '/trickle') {
       // A byte every 50 ms, for ever: never idle for as long as the client's timeout.
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -71,6 +76,13 @@ describe('createFeishuHttp', () => {
     const r = await http.request({ url: `${origin}/ok`, method: 'GET', $return_headers: true }) as { data: unknown; headers: Record<string, string> };
     expect(r.data).toEqual({ code: 0, msg: 'ok' });
     expect(r.headers['content-type']).toBe('application/json');
+  });
+
+  it('refuses an answer larger than its bound, as axios does past maxContentLength', async () => {
+    const http = createFeishuHttp(5000);
+    const err = await http.request({ url: `${origin}/huge`, method: 'GET' }).catch((e: unknown) => e) as AxiosError;
+    expect(isAxiosError(err)).toBe(true);
+    expect(err).toMatchObject({ code: 'ERR_BAD_RESPONSE', message: `maxContentLength size of ${MAX_ANSWER_BYTES} exceeded` });
   });
 
   it('rejects a non-2xx answer as axios does: status, body and the rate-limit header readable', async () => {

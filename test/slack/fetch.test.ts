@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
+import { MAX_ANSWER_BYTES } from '../../src/infra/http-call.js';
 import { slackFetch } from '../../src/platforms/slack/fetch.js';
 
 interface Seen { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }
@@ -75,6 +76,11 @@ describe('slackFetch', () => {
     closed.close();
     await once(closed, 'close');
     await expect(slackFetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '' })).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  });
+
+  it('refuses an answer larger than its bound, as a failed fetch', async () => {
+    answer = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(MAX_ANSWER_BYTES + 1, 0x20));
+    await expect(slackFetch(`${base}/huge`, { method: 'POST', body: '' })).rejects.toMatchObject({ name: 'TypeError', message: 'fetch failed', cause: { kind: 'too-large' } });
   });
 
   it('refuses a redirect when asked to (the Web API client asks), as fetch does', async () => {

@@ -7,8 +7,9 @@
  * Client and WSClient both take it as `httpInstance`.
  *
  * JSON calls (every reply, patch, token and bot-info call) go straight through `node:http(s)`
- * (infra/http-call.ts) on the same global keep-alive agents axios uses: axios's config merging, header objects, transforms and
- * adapter cost more CPU per reply than everything else the bot does for an event (profiled under
+ * (infra/http-call.ts) on the same global keep-alive agents axios uses: axios's config merging,
+ * header objects, transforms and adapter cost more CPU per reply than everything else the bot does
+ * for an event (profiled under
  * the bench's 200 events/s). Everything else — uploads (multipart), downloads, params without the
  * SDK's serializer, a proxy in the environment — goes through axios as before.
  *
@@ -19,13 +20,11 @@
 import { setMaxListeners } from 'node:events';
 import { createRequire } from 'node:module';
 import axios, { AxiosError, type AxiosResponse } from 'axios';
-import { httpCall, type CallError, type CallReply } from '../../infra/http-call.js';
+import { httpCall, MAX_ANSWER_BYTES, type CallError, type CallReply } from '../../infra/http-call.js';
 import type { Lark } from './sdk.js';
 
 const SDK_VERSION = (createRequire(import.meta.url)('@larksuiteoapi/node-sdk/package.json') as { version: string }).version;
 const USER_AGENT = `oapi-node-sdk/${SDK_VERSION}`;
-/** A response body larger than this is refused (the Open API's JSON answers are a few KB). */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Whether a proxy is configured in the environment, as axios reads it (proxy-from-env). */
 const proxyConfigured = (env: NodeJS.ProcessEnv = process.env): boolean =>
@@ -111,12 +110,12 @@ async function sendJson(config: Config, body: string, timeoutMs: number): Promis
   const fail = (message: string, code: string | undefined, response?: AxiosResponse) => new AxiosError(message, code, config as never, undefined, response);
   let reply: CallReply;
   try {
-    reply = await httpCall(url, { method: (config.method ?? 'get').toUpperCase(), headers, body, signal: config.signal, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
+    reply = await httpCall(url, { method: (config.method ?? 'get').toUpperCase(), headers, body, signal: config.signal, timeoutMs });
   } catch (err) {
     const { kind, cause } = err as CallError;
     if (kind === 'timeout') throw fail(`timeout of ${timeoutMs}ms exceeded`, AxiosError.ECONNABORTED);
     if (kind === 'aborted') throw fail('canceled', AxiosError.ERR_CANCELED);
-    if (kind === 'too-large') throw fail(`maxContentLength size of ${MAX_RESPONSE_BYTES} exceeded`, AxiosError.ERR_BAD_RESPONSE);
+    if (kind === 'too-large') throw fail(`maxContentLength size of ${MAX_ANSWER_BYTES} exceeded`, AxiosError.ERR_BAD_RESPONSE);
     throw fail((cause as Error).message, (cause as NodeJS.ErrnoException).code);
   }
   const text = reply.body.toString('utf8');

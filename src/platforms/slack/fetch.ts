@@ -9,10 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { webApi } from '@slack/bolt';
-import { httpCall, type CallError } from '../../infra/http-call.js';
-
-/** Slack's answers are a few KB; a picture upload's answer comes back through Node's fetch. */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+import { httpCall, type CallError, type CallReply } from '../../infra/http-call.js';
 
 /** fetch's Headers, as far as the Web API client reads them, over node's parsed (lower-case) headers. */
 class AnswerHeaders {
@@ -49,17 +46,16 @@ export const slackFetch: webApi.FetchFunction = async (input, init = {}) => {
   const url = String(input);
   const headers: Record<string, string | number> = { ...init.headers };
   if (body != null) headers['Content-Length'] = Buffer.byteLength(body);
+  let reply: CallReply;
   try {
-    const reply = await httpCall(url, { method: init.method ?? 'GET', headers, body, signal, maxBytes: MAX_ANSWER_BYTES });
-    // node:http follows no redirect: what the Web API client asks for (redirect: 'error'), and
-    // response_url never redirects.
-    if (init.redirect === 'error' && reply.status >= 300 && reply.status < 400) throw new TypeError('fetch failed', { cause: new Error(`redirected (HTTP ${reply.status})`) });
-    return new Answer(url, reply.status, reply.statusText, new AnswerHeaders(reply.headers), reply.body);
+    reply = await httpCall(url, { method: init.method ?? 'GET', headers, body, signal });
   } catch (err) {
     const { kind, cause } = err as CallError;
     if (kind === 'aborted') throw cause; // as fetch: the signal's reason (a TimeoutError for AbortSignal.timeout)
-    if (kind === 'network') throw new TypeError('fetch failed', { cause });
-    if (kind === 'too-large') throw new TypeError('fetch failed', { cause: err });
-    throw err;
+    throw new TypeError('fetch failed', { cause: kind === 'network' ? cause : err });
   }
+  // node:http follows no redirect: what the Web API client asks for (redirect: 'error'), and
+  // response_url never redirects.
+  if (init.redirect === 'error' && reply.status >= 300 && reply.status < 400) throw new TypeError('fetch failed', { cause: new Error(`redirected (HTTP ${reply.status})`) });
+  return new Answer(url, reply.status, reply.statusText, new AnswerHeaders(reply.headers), reply.body);
 };
