@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { handle } from './core/handle.js';
+import { converse, handle } from './core/handle.js';
 import type { Answer, Lang } from './core/types.js';
 import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, loadConfig, picturesEnabled, secretsOf } from './infra/config.js';
 import { renderText } from './render/text.js';
@@ -152,7 +152,7 @@ export async function preload(): Promise<void> {
     FEISHU_ENCRYPT_KEY: 'preload-key', FEISHU_VERIFICATION_TOKEN: 'preload-token',
   });
   const logger = createLogger('error', 'iiot', { secrets: secretsOf(config), destination: { write: () => {} } });
-  const deps = { handle, overview, store: new MemoryStore(), logger, report: createReporter(logger) };
+  const deps = { handle, converse, overview, store: new MemoryStore(), logger, report: createReporter(logger) };
   createSlackAdapter(config.slack!, deps);
   createFeishuAdapter(config.feishu!, deps);
   renderText(handle({ text: '湖北', platform: 'cli' }).card);

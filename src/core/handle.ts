@@ -6,15 +6,29 @@ import {
 import { MESSAGES } from './i18n.js';
 import { parse, prepareParser, type Query } from './parse.js';
 import { mapAnswer, withPicture } from './pictures.js';
-import type { Answer, Inbound, Lang } from './types.js';
+import type { Answer, ConversationContext, Inbound, Lang, Turn } from './types.js';
 
 /**
- * THE handler: every platform's question, and every button click, comes through here.
- * Pure and synchronous: text in, Answer out, no I/O.
+ * THE handler: every platform's question, and every button click, comes through here, with the
+ * context its conversation kept from the previous answer (if any). Pure and synchronous: text and
+ * context in, the answer and the context to keep out, no I/O.
  */
-export function handle(inbound: Inbound): Answer {
+export function converse(inbound: Inbound, _context?: ConversationContext): Turn {
   const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
-  return withPicture(answerFor(query));
+  const answer = withPicture(answerFor(query));
+  return { answer, context: contextOf(answer) };
+}
+
+/** A question on its own, outside any conversation (`iiot ask`, the App Home overview's buttons). */
+export function handle(inbound: Inbound): Answer {
+  return converse(inbound).answer;
+}
+
+/** What the next question of the conversation may refer back to: the answer's ids, not its words. */
+function contextOf(answer: Answer): ConversationContext | undefined {
+  if (answer.intent === 'help' || answer.intent === 'unknown') return undefined;
+  const { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds } = answer;
+  return { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds };
 }
 
 /** Picks the intent: the most specific thing the question names wins. */

@@ -113,3 +113,25 @@ export interface Answer {
   statedBy: string[];
   card: Card;
 }
+
+/**
+ * What the core keeps of a conversation between two questions: the ids and the intent of the last
+ * answer, never the user's words. Adapters store it per conversation (a Slack thread, a Feishu topic,
+ * a DM, the console session) and hand it back with the next question; only the core reads it.
+ */
+export interface ConversationContext {
+  intent: Intent;
+  lang: Lang;
+  regionIds: string[];
+  groupIds: string[];
+  tierIds: string[];
+  strategyIds: string[];
+  metricIds: string[];
+}
+
+/** One turn of a conversation: the answer, and the context to keep for the next question. */
+export interface Turn {
+  answer: Answer;
+  /** Undefined when there is nothing worth keeping (help, a question not understood). */
+  context?: ConversationContext;
+}

@@ -1,4 +1,4 @@
-import type { Answer, Inbound, Lang } from '../core/types.js';
+import type { Answer, ConversationContext, Inbound, Lang, Turn } from '../core/types.js';
 import type { Store } from '../infra/store.js';
 import type { Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
@@ -10,6 +10,8 @@ import { createReporter, type Platform, type Reporter } from '../infra/report.js
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
   handle: (inbound: Inbound) => Answer;
+  /** The same handler inside a conversation: the context kept from its last answer in, the one to keep out. */
+  converse?: (inbound: Inbound, context?: ConversationContext) => Turn;
   /** The overview card (tiers, figures, how to ask) for home screens such as Slack's App Home. */
   overview: (lang: Lang) => Answer;
   /** Shared state: delivery dedup and caches (memory, or Redis across replicas). */
