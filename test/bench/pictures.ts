@@ -81,6 +81,7 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
   const added = end.rss - f.rssBefore.rss;
   const [full, ...later] = f.readings.slice(1);
   const overFull = full ? (Math.max(...later.map((r) => r.rss), full.rss) - full.rss) / full.rss : NaN;
+  const cold = (r: Rasteriser) => r.loadMs + r.firstMs;
   const rasteriserRow = (r: Rasteriser) => [r.which === 'js' ? '@resvg/resvg-js (native; the bot\'s)' : '@resvg/resvg-wasm (WebAssembly; before)',
     fmt.ms(r.loadMs), fmt.ms(r.firstMs), fmt.ms(r.p50Ms), fmt.mb(r.rssAfter - r.rssBefore), fmt.mb(r.rssIdle - r.rssBefore)];
 
@@ -119,7 +120,8 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
       target('Map PNG (the tier map, 1800×1520)', '≤ 120 KB', `${Math.round(f.mapBytes / KB)} KB`, f.mapBytes <= 120 * KB),
       target('Cached picture p99', '< 1 ms', fmt.time(f.cachedP99Ms), f.cachedP99Ms < 1),
       target(`RSS flat once the cache is full (peak after ${full?.after} vs after ${full?.after})`, '< +10%', fmt.pct(overFull), overFull < 0.1),
-      target('resvg-js vs resvg-wasm: drawing (p50)', 'faster', fmt.ratio(js.p50Ms / wasm.p50Ms), js.p50Ms < wasm.p50Ms),
+      // Why the bot uses the native build: what a fresh process pays before its first picture is out.
+      target('resvg-js vs resvg-wasm: load + first drawing, fresh process', '< 1×', fmt.ratio(cold(js) / cold(wasm)), cold(js) < cold(wasm)),
     ],
   };
 }
