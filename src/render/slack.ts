@@ -173,7 +173,7 @@ function size(blocks: KnownBlock[]): number {
 
 /** Plain-text summary of the card for `text`; escaped because message `text` is mrkdwn. */
 export function fallbackText(card: Card): string {
-  const parts = [card.title, card.subtitle];
+  const parts = [card.title, card.subtitle, card.followUp];
   for (const s of card.sections) {
     parts.push(s.heading, s.text, ...(s.items ?? []), ...(s.fields ?? []).map((f) => `${f.label}: ${f.value}`));
   }
@@ -200,6 +200,8 @@ function layoutCard(card: Card, opts: RenderOptions): SlackMessage & { blocksJso
   const maxChars = opts.maxChars ?? SLACK_LIMITS.blockChars;
   const head: KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
   if (card.subtitle?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.subtitle), SLACK_LIMITS.contextText)] });
+  // What a follow-up took from the conversation, in the same small print as the subtitle.
+  if (card.followUp?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.followUp), SLACK_LIMITS.contextText)] });
   const body: KnownBlock[] = card.sections.flatMap(sectionBlocks);
   if (card.image && opts.pictureUrl) body.push(imageBlock(card, opts.pictureUrl));
   const tail: KnownBlock[] = [];
