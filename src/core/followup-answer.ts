@@ -85,7 +85,7 @@ export function checkContext(raw: unknown): ConversationContext | undefined {
   const known = (v: unknown, ids: Map<string, unknown>): string[] =>
     Array.isArray(v) ? uniq(v.filter((x): x is string => typeof x === 'string' && ids.has(x))).slice(0, 64) : [];
   if (typeof c.intent !== 'string' || (c.lang !== 'zh' && c.lang !== 'en')) return undefined;
-  return {
+  const checked: ConversationContext = {
     intent: c.intent as Intent,
     lang: c.lang,
     regionIds: known(c.regionIds, regionById),
@@ -95,6 +95,8 @@ export function checkContext(raw: unknown): ConversationContext | undefined {
     metricIds: known(c.metricIds, metricById),
     ...(ASKS.has(c.ask as FollowUpAsk) ? { ask: c.ask as FollowUpAsk } : {}),
   };
+  const about = [checked.regionIds, checked.groupIds, checked.tierIds, checked.strategyIds, checked.metricIds].some((ids) => ids.length > 0);
+  return about || checked.intent === 'about' ? checked : undefined;
 }
 
 /** What is under discussion, in a few words: `湖北`, `京津冀`, `快速崛起梯队`, `北京、上海等8个地区`. */
@@ -157,7 +159,9 @@ function followUpTurn(fu: FollowUp, query: Query, c: ConversationContext, lang: 
       const frame = c.ask && c.ask !== 'about' ? c.ask : c.intent === 'path' && c.regionIds.length === 1 ? 'path' : c.intent === 'map' ? 'map' : undefined;
       if (!frame || target.keywords.size > 0 || target.command || target.paths.length > 0 || target.metrics.length > 0) return undefined;
       const subject = contextOf(standalone(target).answer);
-      if (!subject || subject.regionIds.length === 0) return undefined;
+      // A question over a set (`哪个最强`) says nothing of one region: that region is a question of its own.
+      const setQuestion = frame === 'strongest' || frame === 'weakest' || frame === 'with-path';
+      if (!subject || subject.regionIds.length < (setQuestion ? 2 : 1)) return undefined;
       return askTurn(frame, subject, lang);
     }
     case 'ask':

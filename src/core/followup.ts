@@ -77,6 +77,23 @@ const ASKS: { ask: FollowUpAsk; pattern: RegExp; bare?: boolean }[] = [
   { ask: 'metrics', bare: true, pattern: /数据|数字|指标|成效|\b(?:data|figures?|numbers?|stats|statistics|metrics?)\b/ },
 ];
 
+/**
+ * Words a follow-up is made of beyond the parser's own (pronouns, the asks above, politeness). A text
+ * with any other word the parser did not know is a question of its own (`what are the paths and their
+ * examples`), not a follow-up, however many pronouns it has.
+ */
+const FOLLOW_UP_WORDS_EN = new Set(`has have got suggested suggest suggestion suggestions show strongest weakest best worst
+ highest lowest top bottom peers peer else why reason come english chinese add plus include without remove drop minus
+ exclude except excluding data figures numbers stats level levels rank ranking standing route routes strategy one ones
+ both each again too well now ok okay`.split(/\s+/));
+const FOLLOW_UP_WORDS_ZH = /它们?|其中?|[这那][些几两三个]?|[他她]们|该[地省市]|那里|这里|为什么|为啥|为何|为|什么|原因|理由|凭|最|强|弱|好|差|领先|靠前|靠后|落后|厉害|先进|垫底|倒数|第一|建议|没有|有|同梯队|同一|同级|还有|谁|其他|成员|地方|用|英文|英语|中文|汉语|再|呢|吗|吧|么|上|看|排名|水平|级别|档次|怎么|发展|方向/g;
+const FOLLOW_UP_KEYWORDS = new Set(['path', 'tier', 'metrics', 'map', 'region', 'compare', 'about']);
+
+function onlyFollowUpWords(q: Query): boolean {
+  return [...q.keywords].every((k) => FOLLOW_UP_KEYWORDS.has(k)) &&
+    q.leftovers.every((w) => FOLLOW_UP_WORDS_EN.has(w) || w.replace(FOLLOW_UP_WORDS_ZH, '') === '');
+}
+
 /** Whether a parsed question names something of its own to answer about. */
 export function namesSubject(q: Query): boolean {
   return q.regions.length + q.groups.length + q.tiers.length + q.paths.length + q.metrics.length + q.notCovered.length > 0 || !!q.ambiguous;
@@ -103,6 +120,7 @@ export function readFollowUp(raw: string, query: Query): FollowUp | undefined {
   if (lang && rest.replace(POLITE, '') === '') return { kind: 'lang', lang };
   if (namesSubject(query)) return readNewSubject(text, query.lang);
 
+  if (!onlyFollowUpWords(query)) return undefined;
   const ask = ASKS.find((a) => a.pattern.test(text));
   const refersBack = PRONOUN.test(text);
   if (ask && (!ask.bare || refersBack || ELLIPSIS.test(text))) return { kind: 'ask', ask: ask.ask, refersBack };
