@@ -99,13 +99,24 @@ export function namesSubject(q: Query): boolean {
   return q.regions.length + q.groups.length + q.tiers.length + q.paths.length + q.metrics.length + q.notCovered.length > 0 || !!q.ambiguous;
 }
 
+const withoutMarkup = (raw: string): string => stripChatMarkup(raw).replace(/\s*--lang[=\s]+(?:zh|en)\b/i, '');
+
+/**
+ * Whether a text may be a follow-up, by the cheap test alone. False means its answer does not depend
+ * on the conversation: an adapter may answer it from a cache of standalone answers.
+ */
+export function mayFollowUp(raw: string): boolean {
+  const short = withoutMarkup(raw);
+  return short.length <= MAX_FOLLOW_UP_CHARS && CUE.test(short.normalize('NFKC'));
+}
+
 /**
  * What a question asks of the conversation, or undefined for a question that stands alone (nearly
  * all: those are answered exactly as without a conversation). `query` is the whole text, parsed.
  */
 export function readFollowUp(raw: string, query: Query): FollowUp | undefined {
-  const short = stripChatMarkup(raw).replace(/\s*--lang[=\s]+(?:zh|en)\b/i, '');
-  if (short.length > MAX_FOLLOW_UP_CHARS || !CUE.test(short.normalize('NFKC'))) return undefined;
+  if (!mayFollowUp(raw)) return undefined;
+  const short = withoutMarkup(raw);
   const text = normalize(short).replace(/[？?]+/g, '?').replace(/[，。！!、,.;；：:]+/g, ' ').replace(/\s+/g, ' ').trim();
 
   const edit = readEdit(text, query.lang);

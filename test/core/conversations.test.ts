@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { report } from '../../src/core/data.js';
+import { mayFollowUp } from '../../src/core/followup.js';
 import { converse, handle } from '../../src/core/handle.js';
 import type { Answer, ConversationContext, Lang, Turn } from '../../src/core/types.js';
 import { renderFeishuCard } from '../../src/render/feishu.js';
@@ -233,6 +234,27 @@ describe('self-contained questions', () => {
       intent: 'compare', lang: 'en', regionIds: ['zhejiang', 'hubei'], groupIds: [], tierIds: ['leading'], strategyIds: ['lead-then-scale'], metricIds: [],
     });
     expect(JSON.stringify(turn.context)).not.toMatch(/Zhejang|hubie/i);
+  });
+});
+
+describe('mayFollowUp: the cheap test an adapter can use to cache standalone answers', () => {
+  it('is true for every follow-up above, including traditional and full-width ones', () => {
+    for (const [questions, expected] of CONVERSATIONS) {
+      if (!('followUp' in expected) || expected.followUp) expect(mayFollowUp(questions.at(-1)!), questions.at(-1)).toBe(true);
+    }
+  });
+
+  it('is false for most standalone questions, and for anything long', () => {
+    for (const text of ['湖北', 'Hubei', '湖北的发展路径', '梯队', '核心数据', 'compare beijing shanghai --lang en', 'region hubei --lang zh', '湖北 '.repeat(20)]) {
+      expect(mayFollowUp(text), text).toBe(false);
+    }
+  });
+
+  it('when false, the context makes no difference', () => {
+    const context = talk('京津冀', '哪个最强').context;
+    for (const text of allQuestions().filter((q) => !mayFollowUp(q))) {
+      expect(converse({ text, platform: 'slack' }, context).answer, text).toEqual(handle({ text, platform: 'slack' }));
+    }
   });
 });
 
