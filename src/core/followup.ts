@@ -30,7 +30,7 @@ const MAX_FOLLOW_UP_CHARS = 60;
  * standalone questions fail it, and skip the rest of this module (a second normalisation and parse).
  */
 const CUE = new RegExp([
-  '呢', '它', '其中', '[这這那][些几幾两兩个個]', '[他她][们們]', '[为為爲]什', '[为為爲][啥何]', '原因', '理由', '加',
+  '呢', '它', '其中', '更', '[这這那][些几幾两兩个個]', '[他她][们們]', '[为為爲]什', '[为為爲][啥何]', '原因', '理由', '加',
   '[去删刪拿]掉', '[删刪]除', '去除', '除[去了]', '不要', '排除', '^那', '最', '英[文语語]', '中文', '[汉漢][语語]',
   '地[图圖]', '[图圖]上', '同[梯一级級]', '[还還]有[谁誰]', '[谁誰]', '哪[些个個]',
   String.raw`\b(?:it|its|they|them|their|these|those|both|about|and|add|plus|include|without|remove|drop|minus|exclude|except|excluding|why|reason|english|chinese|map|strongest|weakest|best|worst|highest|lowest|top|bottom|peers?|else|which)\b`,
@@ -42,7 +42,7 @@ const LANG_WORDS: [RegExp, Lang][] = [
   [/(?:请|麻烦)?(?:用|以|说|讲|换成|改成|翻译成)?(?:英文|英语)(?:版)?(?:回答|回复|说|讲|显示)?(?:吧|呢|好吗|可以吗)?|\b(?:(?:in|into|to) )?english\b/g, 'en'],
   [/(?:请|麻烦)?(?:用|以|说|讲|换成|改成|翻译成)?(?:中文|汉语|普通话)(?:版)?(?:回答|回复|说|讲|显示)?(?:吧|呢|好吗|可以吗)?|\b(?:(?:in|into|to) )?(?:chinese|mandarin)\b/g, 'zh'],
 ];
-const POLITE = /\b(?:please|pls|thanks|thank you|ok|okay|now|again|then|answer|reply|say|it|that|same|the|switch|version)\b|[请吧呢吗嗎啊呀谢謝再来來一遍下次说]|[\s\p{P}\p{S}]/gu;
+const POLITE = /\b(?:please|pls|thanks|thank you|ok|okay|now|again|then|and|in|can|could|would|you|me|us|give|show|do|this|answer|reply|say|it|that|same|the|switch|version)\b|[请吧呢吗嗎啊呀谢謝再来來一遍下次说]|[\s\p{P}\p{S}]/gu;
 
 const EDIT_ZH: [RegExp, 'add' | 'remove'][] = [
   [/^(?:那|那么)?(?:再|也|还|還)?(?:加上|加入|添加|加进|加)(.+?)(?:呢|吧|看看)?$/, 'add'],
@@ -68,8 +68,8 @@ const ELLIPSIS = /呢|^那|\?$|^(?:and|so|what about|how about)\b/;
 const ASKS: { ask: FollowUpAsk; pattern: RegExp; bare?: boolean }[] = [
   { ask: 'why', pattern: /为什么|为啥|为何|什么原因|原因|理由|凭什么|\bwhy\b|\bhow come\b|\breason\b/ },
   { ask: 'with-path', pattern: /(?:哪些|哪个|哪几个|谁|有没有).*(?:路径|建议)|有(?:建议|路径)的|\bwhich\b.*\b(?:paths?|suggest\w*)\b|\b(?:has|have|got)\b.*\bpaths?\b/ },
-  { ask: 'strongest', pattern: /最(?:强|好|高|领先|靠前|厉害|先进)|排(?:第一|最前)|\b(?:strongest|best|highest|top|most advanced|furthest ahead)\b/ },
-  { ask: 'weakest', pattern: /最(?:弱|差|低|落后|靠后)|垫底|倒数第一|\b(?:weakest|worst|lowest|bottom|least advanced|furthest behind)\b/ },
+  { ask: 'strongest', pattern: /[最更](?:强|好|高|领先|靠前|厉害|先进)|哪个(?:强|好|高)|排(?:第一|最前)|\b(?:strongest|best|highest|top|most advanced|furthest ahead)\b/ },
+  { ask: 'weakest', pattern: /[最更](?:弱|差|低|落后|靠后)|哪个(?:弱|差|低)|垫底|倒数第一|\b(?:weakest|worst|lowest|bottom|least advanced|furthest behind)\b/ },
   { ask: 'peers', pattern: /同梯队|同一梯队|同级|还有谁|还有哪些|其他成员|\bpeers?\b|\bwho else\b|\bsame tier\b/ },
   { ask: 'map', pattern: /地图|分布图|图上|示意图|\bmap\b/ },
   { ask: 'path', bare: true, pattern: /路径|路线|策略|怎么发展|发展方向|建议|\b(?:paths?|routes?|strateg\w*|suggest\w*)\b/ },
@@ -86,7 +86,7 @@ const FOLLOW_UP_WORDS_EN = new Set(`has have got suggested suggest suggestion su
  highest lowest top bottom peers peer else why reason come english chinese add plus include without remove drop minus
  exclude except excluding data figures numbers stats level levels rank ranking standing route routes strategy one ones
  both each again too well now ok okay`.split(/\s+/));
-const FOLLOW_UP_WORDS_ZH = /它们?|其中?|[这那][些几两三个]?|[他她]们|该[地省市]|那里|这里|为什么|为啥|为何|为|什么|原因|理由|凭|最|强|弱|好|差|领先|靠前|靠后|落后|厉害|先进|垫底|倒数|第一|建议|没有|有|同梯队|同一|同级|还有|谁|其他|成员|地方|用|英文|英语|中文|汉语|再|呢|吗|吧|么|上|看|排名|水平|级别|档次|怎么|发展|方向/g;
+const FOLLOW_UP_WORDS_ZH = /它们?|其他|其中?|一些|些|[这那][些几两三个]?|[他她]们|该[地省市]|那里|这里|为什么|为啥|为何|为|什么|原因|理由|凭|最|更|强|弱|好|差|领先|靠前|靠后|落后|厉害|先进|垫底|倒数|第一|建议|没有|有|同梯队|同一|同级|同|还有|谁|其他|成员|地方|用|英文|英语|中文|汉语|再|呢|吗|吧|么|上|看|排名|水平|级别|档次|怎么|发展|方向/g;
 const FOLLOW_UP_KEYWORDS = new Set(['path', 'tier', 'metrics', 'map', 'region', 'compare', 'about']);
 
 function onlyFollowUpWords(q: Query): boolean {

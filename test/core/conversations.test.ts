@@ -3,8 +3,8 @@ import { report } from '../../src/core/data.js';
 import { mayFollowUp } from '../../src/core/followup.js';
 import { converse, handle } from '../../src/core/handle.js';
 import type { Answer, ConversationContext, Lang, Turn } from '../../src/core/types.js';
-import { renderFeishuCard } from '../../src/render/feishu.js';
-import { renderSlackCard } from '../../src/render/slack.js';
+import { fitsFeishuLimits, renderFeishuCard } from '../../src/render/feishu.js';
+import { renderSlackCard, SLACK_LIMITS } from '../../src/render/slack.js';
 import { renderText } from '../../src/render/text.js';
 import { allQuestions } from '../support/all-answers.js';
 
@@ -39,6 +39,7 @@ const CONVERSATIONS: [string[], Expect][] = [
   [['Hubei', 'path?'], { intent: 'path', lang: 'en', regionIds: ['hubei'], followUp: 'Following up on: Hubei' }],
   [['江苏', '数据呢'], { intent: 'metrics', lang: 'zh', regionIds: [], followUp: '接上文：江苏' }],
   [['Hubei', 'peers?'], { intent: 'compare', lang: 'en', regionIds: leading, tierIds: ['leading'] }],
+  [['湖北', '其他同梯队的地区呢'], { intent: 'compare', regionIds: leading }],
   [['四川', '同梯队呢'], { intent: 'compare', regionIds: rising, tierIds: ['rising'], followUp: '接上文：四川' }],
   [['湖北', '那路径呢'], { intent: 'path', regionIds: ['hubei'] }],
 
@@ -80,6 +81,8 @@ const CONVERSATIONS: [string[], Expect][] = [
   [['京津冀', '哪个最强', '用英文回答'], { intent: 'compare', lang: 'en', regionIds: ['beijing'], title: 'Highest tier: Beijing' }],
   [['第一梯队', 'English please'], { intent: 'tier', lang: 'en', tierIds: ['leading'], regionIds: leading }],
   [['核心数据', 'English please'], { intent: 'metrics', lang: 'en', followUp: 'Following up on: Headline figures' }],
+  [['Hubei', 'and in English?'], { intent: 'region', lang: 'en', regionIds: ['hubei'] }],
+  [['湖北', 'can you answer in English'], { intent: 'region', lang: 'en', regionIds: ['hubei'] }],
   [['长三角', 'English'], { intent: 'group', lang: 'en', groupIds: ['yangtze-river-delta'] }],
   [['shanxi', 'English please'], { intent: 'ambiguous', lang: 'en', regionIds: ['shanxi', 'shaanxi'] }],
 
@@ -92,6 +95,9 @@ const CONVERSATIONS: [string[], Expect][] = [
   [['北京和上海对比', '哪个最强'], { intent: 'compare', regionIds: ['beijing', 'shanghai'], tierIds: ['leading'] }],
   [['第二梯队', 'which is lowest'], { intent: 'compare', lang: 'en', regionIds: rising, tierIds: ['rising'] }],
   [['compare Gansu, Hubei and Yunnan', 'which is lowest'], { intent: 'compare', regionIds: ['gansu'], tierIds: ['nascent'] }],
+  [['北京和湖南对比', '哪个更强'], { intent: 'compare', regionIds: ['beijing'], tierIds: ['leading'] }],
+  [['北京和湖南对比', '这两个哪个差一些'], { intent: 'compare', regionIds: ['hunan'], tierIds: ['rising'] }],
+  [['Beijing and Hunan', "who's strongest?"], { intent: 'compare', lang: 'en', regionIds: ['beijing'] }],
   [['长三角', '其中哪些有建议路径'], { intent: 'path', regionIds: ['shanghai', 'jiangsu'], strategyIds: ['lead-then-scale'] }],
   [['Jing-Jin-Ji', 'which of them has a suggested path'], { intent: 'path', lang: 'en', regionIds: ['beijing', 'tianjin'], strategyIds: ['radiate-outward', 'breakthrough'] }],
   [['Hubei', 'why'], { intent: 'path', lang: 'en', regionIds: ['hubei'], strategyIds: ['lead-then-scale'] }],
@@ -277,6 +283,18 @@ describe('the "following up on" line on every surface', () => {
 
   it('text: the line under the title', () => {
     expect(renderText(answer.card).split('\n').slice(0, 2)).toEqual(['湖北的发展路径 · 示范引领梯队', '接上文：湖北']);
+  });
+
+  it('every answer above fits both platforms whole, buttons included', () => {
+    for (const [questions] of CONVERSATIONS) {
+      const { card } = talk(...questions).answer;
+      const slack = renderSlackCard(card);
+      expect(slack.blocks.length, questions.join(' → ')).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      expect(JSON.stringify(slack.blocks), questions.join(' → ')).not.toMatch(/Trimmed to fit|内容较长/);
+      const feishu = renderFeishuCard(card);
+      expect(fitsFeishuLimits(feishu) && !/省略了|left out/.test(JSON.stringify(feishu)), questions.join(' → ')).toBe(true);
+      for (const action of card.actions) expect(handle({ text: action.command, platform: 'slack' }).intent, action.command).not.toMatch(/unknown|help/);
+    }
   });
 
   it('is absent from answers that followed nothing', () => {
