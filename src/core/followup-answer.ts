@@ -173,7 +173,8 @@ function askTurn(ask: FollowUpAsk, c: ConversationContext, lang: Lang): Turn {
   const a = askAnswer(ask, c, lang);
   // Peers become what is under discussion; other questions leave it as it was, so they can follow one another.
   if (ask === 'peers') return { answer: a, context: contextOf(a, 'peers') };
-  return { answer: a, context: { ...c, lang, ...(ask === 'about' ? { ask: undefined } : { ask }) } };
+  const { ask: _asked, ...subject } = c;
+  return { answer: a, context: { ...subject, lang, ...(ask === 'about' ? {} : { ask }) } };
 }
 
 /** The answer to the question that put the subject under discussion, asked again (another language, `它呢`). */
@@ -254,14 +255,12 @@ function askAnswer(ask: FollowUpAsk, c: ConversationContext, lang: Lang): Answer
 /** `再加上陕西`, `without Hebei`: the set under discussion, edited; a grouping stays one while it is whole. */
 function editAnswer(op: 'add' | 'remove', target: Query, c: ConversationContext, lang: Lang): Answer {
   const groups = c.regionIds.length > 0 ? c.groupIds : [];
-  const named = [...target.groups.flatMap((id) => groupingById.get(id)!.members.map((m) => ({ id: m }))), ...target.regions];
   if (op === 'add') {
     const allGroups = uniq([...groups, ...target.groups]);
     const refs = [...refsOf(c.regionIds), ...target.regions].filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i);
-    if (allGroups.length > 0) return groupAnswer(allGroups, outsideGroups(allGroups, refs), lang);
-    return setAnswer([...refs, ...named.filter((r) => !refs.some((x) => x.id === r.id))], lang);
+    return allGroups.length > 0 ? groupAnswer(allGroups, outsideGroups(allGroups, refs), lang) : setAnswer(refs, lang);
   }
-  const removed = new Set(named.map((r) => r.id));
+  const removed = new Set([...target.groups.flatMap((id) => groupingById.get(id)!.members), ...target.regions.map((r) => r.id)]);
   const kept = groups.filter((id) => !target.groups.includes(id) && !groupingById.get(id)!.members.some((m) => removed.has(m)));
   const left = refsOf(c.regionIds.filter((id) => !removed.has(id)));
   if (kept.length > 0 && kept.length === groups.length) return groupAnswer(kept, outsideGroups(kept, left), lang);
