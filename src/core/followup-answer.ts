@@ -34,6 +34,9 @@ const TEXT = {
     why: (path: string) => `为什么建议“${path}”`,
     whyMany: '建议这些路径的理由',
     whyNoPath: '没有建议的路径，也就没有理由',
+    whyRanked: (names: string) => `为什么是${names}`,
+    rankedBy: (names: string, tier: string, ask: 'strongest' | 'weakest') =>
+      `文章只按梯队排先后：${names}在“${tier}”梯队，是上文这些地区中梯队最${ask === 'strongest' ? '靠前' : '靠后'}的。文章介绍了这个梯队的特点，没有解释单个地区为什么在这个梯队。`,
     reason: '理由（这类地区的特点）',
     notExplained: '文章只为建议的路径给出理由（所举地区的特点），没有解释单个地区为什么在某个梯队。',
     mapTitle: (what: string) => `地图：${what}`,
@@ -55,6 +58,9 @@ const TEXT = {
     why: (path: string) => `Why "${path}"`,
     whyMany: 'Why these paths',
     whyNoPath: 'No suggested path, so no reason given',
+    whyRanked: (names: string) => `Why ${names}`,
+    rankedBy: (names: string, tier: string, ask: 'strongest' | 'weakest') =>
+      `The article orders regions only by tier: ${names} ${names.includes(',') ? 'are' : 'is'} in the "${tier}" tier, the ${ask === 'strongest' ? 'highest' : 'lowest'} of those under discussion. It describes the tier's traits; it does not say why a region is in its tier.`,
     reason: 'The reason: what such places are like',
     notExplained: 'The article gives reasons only for its suggested paths (what the example places are like); it does not say why a region is in its tier.',
     mapTitle: (what: string) => `Map: ${what}`,
@@ -73,7 +79,7 @@ export function contextOf(a: Answer, ask?: FollowUpAsk): ConversationContext | u
   return { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds, ...(ask ? { ask } : {}) };
 }
 
-const ASKS = new Set<FollowUpAsk>(['about', 'path', 'tier', 'peers', 'metrics', 'map', 'strongest', 'weakest', 'with-path', 'why']);
+const ASKS = new Set<FollowUpAsk>(['about', 'path', 'tier', 'peers', 'metrics', 'map', 'strongest', 'weakest', 'with-path', 'why', 'why-strongest', 'why-weakest']);
 
 /**
  * A stored context as the core can trust it: it comes back from the store as JSON, possibly written by
@@ -160,7 +166,7 @@ function followUpTurn(fu: FollowUp, query: Query, c: ConversationContext, lang: 
       if (!frame || target.keywords.size > 0 || target.command || target.paths.length > 0 || target.metrics.length > 0) return undefined;
       const subject = contextOf(standalone(target).answer);
       // A question over a set (`哪个最强`) says nothing of one region: that region is a question of its own.
-      const setQuestion = frame === 'strongest' || frame === 'weakest' || frame === 'with-path';
+      const setQuestion = ['strongest', 'weakest', 'with-path', 'why-strongest', 'why-weakest'].includes(frame);
       if (!subject || subject.regionIds.length < (setQuestion ? 2 : 1)) return undefined;
       return askTurn(frame, subject, lang);
     }
@@ -169,7 +175,9 @@ function followUpTurn(fu: FollowUp, query: Query, c: ConversationContext, lang: 
   }
 }
 
-function askTurn(ask: FollowUpAsk, c: ConversationContext, lang: Lang): Turn {
+function askTurn(asked: FollowUpAsk, c: ConversationContext, lang: Lang): Turn {
+  // `why` right after `哪个最强` asks why those: by tier, not a path.
+  const ask = asked === 'why' && (c.ask === 'strongest' || c.ask === 'weakest') ? (`why-${c.ask}` as const) : asked;
   const a = askAnswer(ask, c, lang);
   // Peers become what is under discussion; other questions leave it as it was, so they can follow one another.
   if (ask === 'peers') return { answer: a, context: contextOf(a, 'peers') };
@@ -249,6 +257,9 @@ function askAnswer(ask: FollowUpAsk, c: ConversationContext, lang: Lang): Answer
       return ids.length > 0 ? withPathAnswer(c, lang) : pathAnswer(c.strategyIds, lang);
     case 'why':
       return whyAnswer(c, lang);
+    case 'why-strongest':
+    case 'why-weakest':
+      return ids.length > 0 ? rankReasonAnswer(ask === 'why-strongest' ? 'strongest' : 'weakest', c, lang) : whyAnswer(c, lang);
   }
 }
 
@@ -298,6 +309,24 @@ function rankAnswer(ask: 'strongest' | 'weakest', c: ConversationContext, lang: 
     tone: tier.id as Tone,
     sections,
     actions: winners.slice(0, 12).map((id) => button(regionName(id, lang), `region ${id}`, lang)),
+  });
+}
+
+/** `为什么` after `哪个最强`: the tier order, and the tier's traits as the article describes them. */
+function rankReasonAnswer(ask: 'strongest' | 'weakest', c: ConversationContext, lang: Lang): Answer {
+  const m = MESSAGES[lang];
+  const spanned = tiersOf(c.regionIds);
+  const [tier, winners] = ask === 'strongest' ? spanned[0] : spanned[spanned.length - 1];
+  return answer('tier', lang, { regionIds: winners, tierIds: [tier.id], statedBy: speakers([tier.id], []) }, {
+    title: TEXT[lang].whyRanked(names(winners, lang)),
+    subtitle: m.tierTitle(tier[lang]),
+    tone: tier.id as Tone,
+    sections: [
+      { text: TEXT[lang].rankedBy(names(winners, lang), tier[lang], ask) },
+      { heading: m.traits, text: tier.traits[lang] + (tier.note ? `\n${tier.note[lang]}` : '') },
+      ...creditSection(lang, true, false),
+    ],
+    actions: [button(m.buttons.tier(tier[lang]), `tier ${tier.id}`, lang)],
   });
 }
 

@@ -116,9 +116,13 @@ export interface Answer {
   card: Card;
 }
 
-/** What a follow-up asks of the things under discussion (src/core/followup.ts reads it from the words). */
+/**
+ * What a follow-up asks of the things under discussion (src/core/followup.ts reads it from the words).
+ * `why-strongest` / `why-weakest`: `why` asked right after `哪个最强` / `哪个最弱`.
+ */
 export type FollowUpAsk =
-  | 'about' | 'path' | 'tier' | 'peers' | 'metrics' | 'map' | 'strongest' | 'weakest' | 'with-path' | 'why';
+  | 'about' | 'path' | 'tier' | 'peers' | 'metrics' | 'map' | 'strongest' | 'weakest' | 'with-path' | 'why'
+  | 'why-strongest' | 'why-weakest';
 
 /**
  * What the core keeps of a conversation between two questions: what is under discussion (the ids and

@@ -103,6 +103,9 @@ const CONVERSATIONS: [string[], Expect][] = [
   [['Hubei', 'why'], { intent: 'path', lang: 'en', regionIds: ['hubei'], strategyIds: ['lead-then-scale'] }],
   [['长三角', '其中哪些有建议路径', '为什么'], { intent: 'path', strategyIds: ['lead-then-scale'], followUp: '接上文：长三角' }],
   [['云南', '为什么'], { intent: 'path', regionIds: [], strategyIds: [] }],
+  [['京津冀', '哪个最强', '为什么'], { intent: 'tier', regionIds: ['beijing'], tierIds: ['leading'], title: '为什么是北京' }],
+  [['京津冀', '哪个最强', '为什么', 'English please'], { intent: 'tier', lang: 'en', regionIds: ['beijing'], title: 'Why Beijing' }],
+  [['Jing-Jin-Ji', 'which is weakest', 'why?'], { intent: 'tier', regionIds: ['hebei'], tierIds: ['catching-up'], title: 'Why Hebei' }],
 
   // Typed as people type: traditional characters, full width, typos in the places.
   [['江蘇', '它的路徑呢'], { intent: 'path', regionIds: ['jiangsu'], strategyIds: ['lead-then-scale'] }],
@@ -160,6 +163,12 @@ describe('ties and reasons, as the article has them', () => {
     expect(answer.statedBy).toEqual(['hu-jianbo']);
     const zh = talk('天津', '为什么').answer;
     expect(zh.card.sections[0].fields?.[0].value).toBe(path.profile.zh);
+  });
+
+  it('answers why a region came first by the tier order alone, with the tier\'s traits', () => {
+    const { answer } = talk('Jing-Jin-Ji', 'which is strongest', 'why');
+    expect(answer.card.sections[0].text).toBe('The article orders regions only by tier: Beijing is in the "Leading the Way" tier, the highest of those under discussion. It describes the tier\'s traits; it does not say why a region is in its tier.');
+    expect(answer.card.sections[1].text).toContain(report.tiers[0].traits.en);
   });
 
   it('gives no reason where the article suggests no path, and says so', () => {
