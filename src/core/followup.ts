@@ -106,6 +106,8 @@ const withoutMarkup = (raw: string): string => stripChatMarkup(raw).replace(/\s*
  * on the conversation: an adapter may answer it from a cache of standalone answers.
  */
 export function mayFollowUp(raw: string): boolean {
+  // Room for a mention or two around a short follow-up; anything longer is not read at all.
+  if (raw.length > MAX_FOLLOW_UP_CHARS * 4) return false;
   const short = withoutMarkup(raw);
   return short.length <= MAX_FOLLOW_UP_CHARS && CUE.test(short.normalize('NFKC'));
 }
