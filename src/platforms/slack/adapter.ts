@@ -140,7 +140,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
   /**
-   * A private answer's picture: a message only the asker sees cannot carry a file (README, "Who can see
+   * A private answer's picture: a message only the asker sees cannot carry a file (docs/slack.md, "Who can see
    * an uploaded picture"), so it shows by `image_url` the bot serves itself, with PUBLIC_BASE_URL only.
    */
   const privatePicture = (answer: Answer | undefined): string | undefined =>
