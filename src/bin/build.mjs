@@ -35,7 +35,7 @@ import {
   symlinkSync, utimesSync, writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, posix, relative } from 'node:path';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { commandNodeFlags } from './bundle.js';
 
@@ -250,7 +250,13 @@ function swapIn(dir) {
   utimesSync(dir, now, now); // the newest build, which removeOldBuilds keeps
   const link = join(root, `.dist-link-${process.pid}-${Date.now()}`);
   symlinkSync(relative(root, dir), link);
-  if (lstatSync(out, { throwIfNoEntry: false })?.isDirectory()) renameSync(out, join(root, `.dist-old-${process.pid}-${Date.now()}`));
+  if (lstatSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    try {
+      renameSync(out, join(root, `.dist-old-${process.pid}-${Date.now()}`));
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // another build moved it aside first
+    }
+  }
   renameSync(link, out);
 }
 
@@ -260,11 +266,11 @@ function swapIn(dir) {
  * unfinished builds of processes that are gone.
  */
 function removeOldBuilds() {
-  const current = realpathSync(out);
+  const current = basename(realpathSync(out));
   const entries = readdirSync(root).filter((name) => name.startsWith('.dist-'))
     .map((name) => ({ name, path: join(root, name), mtime: lstatSync(join(root, name)).mtimeMs }));
   const owner = (e) => Number(/^\.dist-(?:tmp|link)-(\d+)-/.exec(e.name)?.[1]);
-  const finished = entries.filter((e) => !owner(e) && e.path !== current).sort((a, b) => b.mtime - a.mtime);
+  const finished = entries.filter((e) => !owner(e) && e.name !== current).sort((a, b) => b.mtime - a.mtime);
   for (const e of finished.slice(KEEP_PREVIOUS)) {
     if (Date.now() - e.mtime > 60_000) rmSync(e.path, { recursive: true, force: true });
   }
