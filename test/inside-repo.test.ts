@@ -28,9 +28,14 @@ describe('reads outside the repository', () => {
     expect(takeOutsideReads()).toEqual([SIBLING]);
   });
 
-  it('do not include the repository, the temporary directory or the kernel files', () => {
+  it('include the temporary directory\'s files that are not the project\'s', () => {
+    attempt(() => readFileSync(join(tmpdir(), 'shared', 'seed.txt')));
+    expect(takeOutsideReads()).toEqual([join(tmpdir(), 'shared', 'seed.txt')]);
+  });
+
+  it('do not include the repository, the project\'s temporary files or the kernel files', () => {
     readFileSync(join(ROOT, 'package.json'));
-    attempt(() => readFileSync(join(tmpdir(), 'no-such-file')));
+    attempt(() => readFileSync(join(tmpdir(), 'iiot-no-such-file')));
     readFileSync('/proc/self/stat');
     expect(takeOutsideReads()).toEqual([]);
   });

@@ -2,31 +2,45 @@
  * Every test must pass in a clone of the repository alone (CI clones it into a folder of its own).
  * This setup file watches the test process's file reads and fails the test file that read a file
  * outside the repository, so a read of a sibling folder (../shared/…) is caught here, where the
- * folder happens to exist, and not first in someone's fresh clone. Allowed outside: the temporary
- * directory (tests write their own files there), the kernel's /proc, /sys and /dev, and the files
- * the environment names on purpose (the optional article and glossary: test/support/sources.ts).
+ * folder happens to exist, and not first in someone's fresh clone. Allowed outside: the project's
+ * temporary files (isProjectTemp), the kernel's /proc, /sys and /dev, and the files the environment
+ * names on purpose (the optional article and glossary: test/support/sources.ts).
  * Processes a test starts are not watched; what they run is the same src/ the tests import.
  */
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect } from 'vitest';
 import { SOURCE_ENV } from './sources.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 const within = (dir: string, path: string): boolean => {
   const rel = relative(dir, path);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
 
-const allowedDirs = [ROOT, tmpdir(), fs.realpathSync(tmpdir()), '/proc', '/sys', '/dev'];
+const TEMP = [...new Set([tmpdir(), fs.realpathSync(tmpdir())])];
+const KERNEL = ['/proc', '/sys', '/dev'];
+const PARENT = dirname(ROOT);
+
+/**
+ * The project's own temporary files: tmpdir()/iiot-…, what the tests and the bot create (a clone's
+ * parent folder may itself be under the temporary directory, so that alone is not enough). Never a
+ * sibling of the repository such as ../shared, unless the repository sits in the temporary directory
+ * itself and the sibling is named iiot-….
+ */
+function isProjectTemp(path: string): boolean {
+  const temp = TEMP.find((dir) => within(dir, path));
+  if (!temp || !relative(temp, path).startsWith('iiot-')) return false;
+  return !within(PARENT, path) || TEMP.includes(PARENT);
+}
 
 export function isOutsideRepo(path: string): boolean {
   const named = Object.values(SOURCE_ENV).map((name) => process.env[name]).filter((p): p is string => !!p).map((p) => resolve(p));
-  return !allowedDirs.some((dir) => within(dir, path)) && !named.includes(path);
+  return !within(ROOT, path) && !KERNEL.some((dir) => within(dir, path)) && !isProjectTemp(path) && !named.includes(path);
 }
 
 /** Files outside the repository read in this test file; a test that reads one on purpose takes it back with takeOutsideReads(). */
