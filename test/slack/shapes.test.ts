@@ -106,6 +106,15 @@ describe('shapes real workspaces send', () => {
     expect(await eventLine('EvCHANNEL')).toMatchObject({ kind: 'message', outcome: 'ignored', reason: 'channel message without a mention' });
   });
 
+  it('logs an event type it has no listener for (a subscription added in the app settings) as ignored', async () => {
+    // Shape: docs.slack.dev/reference/events/member_joined_channel.
+    const res = await slack.event(eventEnvelope({
+      type: 'member_joined_channel', user: 'U0ASKER', channel: 'C0GENERAL', channel_type: 'C', team: 'T0TEAM', inviter: 'U0ADMIN', event_ts: '1700004450.000100',
+    }, 'EvJOINED'));
+    expect(res.status).toBe(200);
+    expect(await eventLine('EvJOINED')).toMatchObject({ kind: 'other', outcome: 'ignored', reason: 'event type member_joined_channel: no listener' });
+  });
+
   it('acks a stale button and shortcuts at once with 200, shows the clicker nothing, and logs each as ignored', async () => {
     const before = fake.calls.length;
     const button = await timed(() => slack.interaction(staleButton('refresh_report_v1', fake.responseUrl('stale'))));
@@ -132,6 +141,14 @@ describe('odd signed bodies', () => {
     expect(held).toBe(false);
     expect(res.text).not.toContain('湖北');
     expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'request rejected', status: 400, reason: 'form field "command" repeated' }));
+    noErrors();
+  });
+
+  it('refuses an event whose type is not a string at once, with a warn line', async () => {
+    const { res, held } = await timed(() => slack.event(eventEnvelope({ type: 12, user: 'U0ASKER', channel: 'C0GENERAL', ts: '1.2' }, 'EvNUMTYPE')));
+    expect(res.status).toBe(400);
+    expect(held).toBe(false);
+    expect(log.lines()).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'request rejected', status: 400 }));
     noErrors();
   });
 
