@@ -85,14 +85,21 @@ describe('shapes real workspaces send', () => {
     expect(await eventLine('EvFILEONLY')).toMatchObject({ kind: 'dm', intent: 'help', outcome: 'answered' });
   });
 
-  it('never answers Slackbot or its own replies, and logs each as ignored, with no message text', async () => {
+  it('never answers Slackbot, another bot or its own replies, and logs each as ignored, with no message text', async () => {
     const n = fake.callsTo('chat.postMessage').length;
     await slack.event(eventEnvelope(slackbotDm('1700004300.000100'), 'EvSLACKBOT'));
     await slack.event(eventEnvelope(ownReplyDm('1700004300.000200'), 'EvOWNREPLY'));
+    // Another app's post: Slack's bot_message example (docs.slack.dev/reference/events/message/bot_message).
+    await slack.event(eventEnvelope({
+      type: 'message', subtype: 'bot_message', ts: '1700004300.000300', text: 'Pushing is the answer', bot_id: 'B0OTHER', username: 'github',
+      icons: {}, channel: 'D0DM', event_ts: '1700004300.000300', channel_type: 'im',
+    }, 'EvOTHERBOT'));
+    expect(await eventLine('EvOTHERBOT')).toMatchObject({ kind: 'dm', outcome: 'ignored', reason: 'bot message' });
     expect(await eventLine('EvSLACKBOT')).toMatchObject({ level: 'info', kind: 'dm', outcome: 'ignored', reason: 'Slackbot' });
-    expect(await eventLine('EvOWNREPLY')).toMatchObject({ level: 'info', kind: 'dm', outcome: 'ignored', reason: 'bot message' });
+    expect(await eventLine('EvOWNREPLY')).toMatchObject({ level: 'info', kind: 'dm', outcome: 'ignored', reason: 'own message' });
     expect(log.raw()).not.toContain('You have been removed');
     expect(log.raw()).not.toContain('示范引领梯队');
+    expect(log.raw()).not.toContain('Pushing is the answer');
     expect(fake.callsTo('chat.postMessage').length).toBe(n);
   });
 

@@ -78,11 +78,11 @@ export function screenMessageEvent(event: SlackMessageEvent, self: SlackSelf): S
   const malformed = malformedMessageEvent(event);
   if (malformed) return { kind: 'ignore', reason: malformed, malformed: true };
   const { subtype, user } = event as { subtype?: string; user?: string };
-  // 2. Only people: never start a bot-to-bot loop, answer Slackbot, or answer our own replies.
-  // Slack's own file_share example carries `"bot_id": null` for a person's message.
+  // 2. Only people: never answer our own replies (message.im echoes them), start a bot-to-bot loop,
+  // or answer Slackbot. Slack's own file_share example carries `"bot_id": null` for a person's message.
+  if ((self.botUserId !== undefined && user === self.botUserId) || (self.botId !== undefined && event.bot_id === self.botId)) return ignore('own message');
   if (event.bot_id != null || subtype === 'bot_message') return ignore('bot message');
   if (user === SLACKBOT_USER_ID) return ignore('Slackbot');
-  if (self.botUserId !== undefined && user === self.botUserId) return ignore('own message');
   // 3.
   if (subtype !== undefined && !NEW_MESSAGE_SUBTYPES.has(subtype)) return ignore(`subtype ${subtype.slice(0, 40)}`);
   if (user === undefined) return ignore('no user');
