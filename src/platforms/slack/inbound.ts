@@ -55,11 +55,11 @@ const NEW_MESSAGE_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
 
 /**
- * Why an `app_mention` / `message` event's body cannot be read as one (Slack never sends these;
- * a signed body that does is refused by screen.ts in HTTP mode and ignored here over Socket Mode).
+ * Why an `app_mention` / `message` event cannot be read as one (Slack never sends these; a signed
+ * body that does is acked like any event, over HTTP or Socket Mode, and ignored with a warn line).
  * Undefined when it reads fine. Names fields and JSON types only, never their content.
  */
-export function malformedMessageEvent(event: SlackMessageEvent): string | undefined {
+function malformedMessageEvent(event: SlackMessageEvent): string | undefined {
   const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
   if (event.text === undefined ? event.type === 'app_mention' : typeof event.text !== 'string') {
     return `${String(event.type)} text is ${event.text === undefined ? 'missing' : kindOf(event.text)}`;
