@@ -2,7 +2,7 @@ import { COMMANDS } from './commands.js';
 import {
   groupingById, groupings, metricById, pathById, pathsNamedFor, personById, regionById, report, tierById, tierOf, type Grouping, type NamedPath, type Path,
 } from './data.js';
-import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, regionTitle, tierName } from './i18n.js';
+import { colon, join, MESSAGES, metricLabel, paren, pathName, personWithRole, quote, regionName, regionTitle, tierName } from './i18n.js';
 import type { Query, RegionRef } from './parse.js';
 import { suggest } from './suggest.js';
 import type { Answer, Card, CardAction, CardSection, Intent, Lang, Tone } from './types.js';
@@ -470,8 +470,9 @@ function whoSaysWhat(lang: Lang): string[] {
   const m = MESSAGES[lang];
   return bySpeaker(report.metrics.map((x) => x.id)).map(([by, ids]) => {
     const figures = join(ids.map((id) => metricLabel(id, lang)), lang);
+    if (!personById.has(by)) return `${speakerText(by, m.saidByHeading)}${colon(lang)}${figures}`;
     const his = by === TIERS_BY ? `${m.hisPart}${lang === 'zh' ? '；' : '; '}` : '';
-    return `${speakerText(by, m.saidByHeading)}${colon(lang)}${his}${figures}`;
+    return `${personWithRole(by, lang)}${colon(lang)}${his}${m.toldReporter(figures.toLowerCase())}`;
   });
 }
 
