@@ -53,7 +53,7 @@ function answerFor(q: Query): Answer {
   if (q.topics.has('publisher')) return aboutAnswer(lang, { publisher: true });
   if (q.people.length > 0) return personAnswer(q.people, lang);
   if (q.indicators.length > 0) return indicatorAnswer(q.indicators, lang);
-  if (ranking && q.paths.length === 0) return tierAnswer(q.tiers, lang, { ranking, metricIds: q.metrics });
+  if (ranking && q.paths.length === 0 && !keywords.has('path')) return tierAnswer(q.tiers, lang, { ranking, metricIds: q.metrics });
   if (q.tiers.length > 0) return tierAnswer(q.tiers, lang);
   if (q.paths.length > 0) return pathAnswer(q.paths, lang);
   if (q.metrics.length > 0) return metricsAnswer(q.metrics, lang);

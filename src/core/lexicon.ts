@@ -61,7 +61,7 @@ const PERSON_WORDS: Record<string, { zh: string[]; en: string[] }> = {
 const TOPIC_WORDS: Record<Topic, { zh: string[]; en: string[] }> = {
   ranking: {
     zh: ['排名', '排行', '排第几', '排在第几', '排第一', '谁排第一', '第一名', '得分', '评分', '分数', '最好', '最强', '最发达', '最领先', '最厉害', '最差', '最弱', '最落后', '谁更强', '谁更好', '哪个更强', '哪个更好'],
-    en: ['rank', 'ranks', 'ranked', 'ranking', 'rankings', 'best', 'strongest', 'worst', 'weakest', 'number one', 'no 1', 'top province', 'top region', 'score', 'scores'],
+    en: ['rank', 'ranks', 'ranked', 'ranking', 'rankings', 'best', 'strongest', 'worst', 'weakest', 'number one', 'no 1', 'top province', 'top region'],
   },
   publisher: {
     zh: ['谁发布', '是谁发布', '由谁发布', '哪个机构发布', '发布者', '发布方', '发布单位', '发布机构', '谁编制', '是谁编制', '编制单位', '谁写的', '作者是谁', '谁出的'],

@@ -249,13 +249,15 @@ function takeLangRequest(text: string): { text: string; lang?: Lang; hant?: bool
 const CJK_PUNCTUATION = /[\u3000-\u303f\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f]/;
 
 /**
- * Chinese characters or full-width punctuation → zh; a Latin word → en. Digits, ASCII punctuation,
- * emoji and terms that mix digits and letters (5G, 4G) say nothing: they are the same in both languages.
+ * Chinese characters → zh; else a Latin word → en; else full-width punctuation (？？？) → zh. Digits,
+ * ASCII punctuation, emoji and terms that mix digits and letters (5G, 4G) say nothing: they are the
+ * same in both languages.
  */
 function scriptLang(text: string): Lang | undefined {
-  if (hasCjk(text) || CJK_PUNCTUATION.test(text)) return 'zh';
+  if (hasCjk(text)) return 'zh';
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.some((w) => /\p{Script=Latin}/u.test(w) && !/\p{N}/u.test(w)) ? 'en' : undefined;
+  if (words.some((w) => /\p{Script=Latin}/u.test(w) && !/\p{N}/u.test(w))) return 'en';
+  return CJK_PUNCTUATION.test(text) ? 'zh' : undefined;
 }
 
 /** The article's language: the answer's when neither the question nor the user's settings give one. */

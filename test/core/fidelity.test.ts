@@ -267,7 +267,7 @@ describe('the answer\'s language', () => {
   it('reads no language into 5G or punctuation, and Chinese into full-width punctuation', () => {
     for (const text of ['5G', '5G?', '4G 5G', '123', '???', '🙂']) expect(questionLang(text), text).toBeUndefined();
     for (const text of ['？？？', '。', '5G？']) expect(questionLang(text), text).toBe('zh');
-    for (const text of ['5G projects', 'hubei', 'G']) expect(questionLang(text), text).toBe('en');
+    for (const text of ['5G projects', 'hubei', 'G', 'hubei？']) expect(questionLang(text), text).toBe('en');
   });
 
   it('answers text without a language of its own in the remembered or platform language, else in Chinese', () => {
