@@ -111,10 +111,10 @@ function unansweredSections(ref: RegionRef | undefined, asked: Unanswered, lang:
   return sections;
 }
 
-/** A national figure with who states it: 发展总指数: 2020年146.6（较上年+46.6）（《报告》显示）. */
+/** A national figure with who states it: 发展总指数: 2020年146.6（较上年+46.6）（出自《报告》）. */
 function figureField(id: string, lang: Lang): { label: string; value: string } {
   const x = metricById.get(id)!;
-  return { label: x.label[lang], value: `${x.value[lang]}${paren(speakerText(x.by, MESSAGES[lang].saidByHeading), lang)}` };
+  return { label: x.label[lang], value: `${x.value[lang]}${paren(speakerText(x.by, MESSAGES[lang].saidBy), lang)}` };
 }
 
 export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'region', asked: Unanswered = {}): Answer {

@@ -206,7 +206,7 @@ describe('questions the article answers only in part', () => {
       expect(a.regionIds, r.id).toEqual([r.id]);
       const text = renderText(a.card);
       expect(text, r.id).toContain(`文章没有给出${r.zh}自己的发展总指数，只有全国的数字：`);
-      expect(text, r.id).toContain('2020年146.6（较上年+46.6）（《报告》显示）');
+      expect(text, r.id).toContain('2020年146.6（较上年+46.6）（出自《报告》）');
     }
     expect(renderText(ask("what is Beijing's development index").card)).toContain("The article gives no Overall development index of Beijing's own, only the national figure:");
   });
