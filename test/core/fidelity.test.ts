@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { report, tierOf } from '../../src/core/data.js';
 import { handle } from '../../src/core/handle.js';
 import { MESSAGES } from '../../src/core/i18n.js';
+import { hasCjk, isTraditional } from '../../src/core/normalize.js';
 import { questionLang } from '../../src/core/parse.js';
 import { inTraditional, NAMES } from '../../src/core/traditional.js';
 import type { Answer, Card, CardSection, Lang } from '../../src/core/types.js';
@@ -297,6 +298,13 @@ describe('a question in Traditional characters', () => {
     }
     // Simplified questions stay Simplified.
     expect(renderText(ask('广东属于哪个梯队').card)).toContain('广东 · 示范引领梯队');
+  });
+
+  it('never takes Simplified text for Traditional (every line of every Chinese card)', () => {
+    const lines = [...new Set(chineseCardTexts().flatMap((t) => t.split('\n')))].filter((l) => hasCjk(l) && !l.includes('廣東'));
+    expect(lines.length).toBeGreaterThan(300);
+    for (const line of lines) expect(isTraditional(line), line).toBe(false);
+    expect(isTraditional('請問陝西是哪個梯隊')).toBe(true);
   });
 
   it('converts every Chinese card exactly as OpenCC\'s full converter would (data/hant-phrases.json is up to date)', () => {
