@@ -131,7 +131,8 @@ async function answersOverLongConnection(cli: string[]): Promise<void> {
   const event = messageEvent({ appId: FEISHU.appId, token: '', chatType: 'p2p', text: '後發追趕有哪些省？' });
   expect((await feishu.pushEvent(event)).code).toBe(200);
   const reply = await waitFor(() => feishu.delivered.find((d) => d.target === event.event.message.message_id));
-  expect(cardText(reply.card)).toContain('山西、河北、内蒙古');
+  // Asked in Traditional characters, answered in them.
+  expect(cardText(reply.card)).toContain('山西、河北、內蒙古');
 }
 
 describe('iiot start with Slack credentials only', () => {

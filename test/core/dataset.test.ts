@@ -154,16 +154,22 @@ describe.skipIf(!article)('who states each fact', () => {
     }
   });
 
-  it('credits each figure to the report, Hu Jianbo (the sub-indices) or the reporter\'s own count (26 / 19 / 十余)', () => {
+  it('credits each figure as its paragraph does: the report (《报告》显示, 中称), Hu Jianbo, the reporter\'s own count, or the article itself', () => {
     const by = Object.fromEntries(report.metrics.map((m) => [m.id, m.by]));
     expect(by['sub-indices']).toBe('hu-jianbo');
     expect(by['regional-deployment']).toBe('reporter');
     for (const m of report.metrics) {
       const paragraph = paragraphOf(m.quote);
+      const names = /胡坚波|赵志国|记者/;
       if (m.by === 'reporter') expect(paragraph, m.id).toContain('21世纪经济报道记者梳理发现');
-      else if (m.by === 'report') expect(paragraph, m.id).not.toMatch(/胡坚波|赵志国|记者/);
+      else if (m.by === 'report') expect(paragraph, m.id).toMatch(/^《报告》|《报告》(显示|中称)/);
+      else if (m.by === 'article') expect(paragraph, m.id).not.toMatch(/《报告》|胡坚波|赵志国|记者/);
       else expect(paragraph, m.id).toContain(`${personZh(m.by)}向21世纪经济报道记者介绍`);
+      if (m.by === 'report') expect(paragraph, m.id).not.toMatch(names);
     }
+    expect(report.metrics.filter((m) => m.by === 'article').map((m) => m.id)).toEqual([
+      'special-funds', 'data-value', 'sme-recovery', 'pilot-projects', 'listings', '5g-coverage', '5g-projects',
+    ]);
     const deployment = report.metrics.find((m) => m.id === 'regional-deployment')!;
     expect(deployment.en).toMatch(/^The reporter found/);
     expect(deployment.label.en).toMatch(/reporter/);
