@@ -21,7 +21,6 @@ const TEXT = {
   zh: {
     followingUp: (what: string) => `接上文：${what}`,
     noContext: '这句话是接着上一个问题问的，但这里还没有上一个问题。请说出地区，例如“江苏的发展路径”或“对比四川和重庆”。',
-    noRegions: (what: string) => `上文说的是${what}，其中没有可以比较的地区。请说出地区，例如“京津冀哪个最强”之前先问“京津冀”。`,
     nothingLeft: '去掉之后就没有地区了。请说出要看的地区，例如“湖北”。',
     regions: (names: string, n: number) => `${names}等${n}个地区`,
     tierSuffix: '梯队',
@@ -45,7 +44,6 @@ const TEXT = {
   en: {
     followingUp: (what: string) => `Following up on: ${what}`,
     noContext: 'That follows up on an earlier question, but there is none here yet. Name the places, e.g. "path for Jiangsu" or "compare Sichuan and Chongqing".',
-    noRegions: (what: string) => `The conversation so far is about ${what}, with no regions to compare. Name them first, e.g. "Jing-Jin-Ji", then "which is strongest".`,
     nothingLeft: 'Nothing is left once those are taken out. Name the places to look at, e.g. "Hubei".',
     regions: (names: string, n: number) => `${names} … (${n} regions)`,
     tierSuffix: ' tier',
@@ -171,6 +169,8 @@ function followUpTurn(fu: FollowUp, query: Query, c: ConversationContext, lang: 
       return askTurn(frame, subject, lang);
     }
     case 'ask':
+      // `哪个最强` after one region is not about that region: the ranking question it is on its own.
+      if ((fu.ask === 'strongest' || fu.ask === 'weakest') && c.regionIds.length < 2) return undefined;
       return askTurn(fu.ask, c, lang);
   }
 }
@@ -252,7 +252,7 @@ function askAnswer(ask: FollowUpAsk, c: ConversationContext, lang: Lang): Answer
       return mapOf(c, lang);
     case 'strongest':
     case 'weakest':
-      return ids.length > 0 ? rankAnswer(ask, c, lang) : helpAnswer(lang, TEXT[lang].noRegions(describe(c, lang)));
+      return ids.length > 0 ? rankAnswer(ask, c, lang) : subjectAnswer(c, lang);
     case 'with-path':
       return ids.length > 0 ? withPathAnswer(c, lang) : pathAnswer(c.strategyIds, lang);
     case 'why':

@@ -99,7 +99,7 @@ export function namesSubject(q: Query): boolean {
   return q.regions.length + q.groups.length + q.tiers.length + q.paths.length + q.metrics.length + q.notCovered.length > 0 || !!q.ambiguous;
 }
 
-const withoutMarkup = (raw: string): string => stripChatMarkup(raw).replace(/\s*--lang[=\s]+(?:zh|en)\b/i, '');
+const withoutMarkup = (raw: string): string => stripChatMarkup(raw).replace(/\s*--lang[=\s]+(?:zh|en)(?:-hant)?\b/i, '');
 
 /**
  * Whether a text may be a follow-up, by the cheap test alone. False means its answer does not depend

@@ -98,6 +98,7 @@ const CONVERSATIONS: [string[], Expect][] = [
   [['北京和湖南对比', '哪个更强'], { intent: 'compare', regionIds: ['beijing'], tierIds: ['leading'] }],
   [['北京和湖南对比', '这两个哪个差一些'], { intent: 'compare', regionIds: ['hunan'], tierIds: ['rising'] }],
   [['Beijing and Hunan', "who's strongest?"], { intent: 'compare', lang: 'en', regionIds: ['beijing'] }],
+  [['湖北', '哪个省最强'], { intent: 'tier', followUp: undefined }],
   [['长三角', '其中哪些有建议路径'], { intent: 'path', regionIds: ['shanghai', 'jiangsu'], strategyIds: ['lead-then-scale'] }],
   [['Jing-Jin-Ji', 'which of them has a suggested path'], { intent: 'path', lang: 'en', regionIds: ['beijing', 'tianjin'], strategyIds: ['radiate-outward', 'breakthrough'] }],
   [['Hubei', 'why'], { intent: 'path', lang: 'en', regionIds: ['hubei'], strategyIds: ['lead-then-scale'] }],
@@ -191,9 +192,9 @@ describe('ties and reasons, as the article has them', () => {
 describe('a follow-up with nothing to follow', () => {
   const cases: [string, Lang][] = [
     ['它的路径呢', 'zh'], ['its path?', 'en'], ['add shaanxi', 'en'], ['再加上陕西', 'zh'], ['without hebei', 'en'],
-    ['去掉河北', 'zh'], ['English please', 'en'], ['用英文', 'en'], ['中文', 'zh'], ['哪个最强', 'zh'], ['which is lowest', 'en'],
+    ['去掉河北', 'zh'], ['English please', 'en'], ['用英文', 'en'], ['中文', 'zh'], ['which is lowest', 'en'],
     ['其中哪些有建议路径', 'zh'], ['which of them has a suggested path', 'en'], ['为什么', 'zh'], ['why', 'en'],
-    ['show it on the map', 'en'], ['peers?', 'en'], ['它们', 'zh'], ['它的路徑呢', 'zh'],
+    ['show it on the map', 'en'], ['peers?', 'en'], ['它们', 'zh'],
   ];
   for (const [text, lang] of cases) {
     it(text, () => {
@@ -207,8 +208,14 @@ describe('a follow-up with nothing to follow', () => {
     });
   }
 
-  it('answers what can stand alone as it always did: 路径呢, 地图, 那湖南呢, what about Taiwan?', () => {
-    for (const text of ['路径呢', 'path?', '地图', 'map', '那湖南呢', 'what about Taiwan?', 'tiers?']) {
+  it('says so in Traditional characters when asked in them', () => {
+    const { answer } = converse({ text: '它的路徑呢', platform: 'slack' });
+    expect(answer.intent).toBe('help');
+    expect(answer.card.sections[0].text).toMatch(/^這句話是接著上一個問題問的/);
+  });
+
+  it('answers what can stand alone as it always did: 路径呢, 地图, 那湖南呢, what about Taiwan?, 哪个最强', () => {
+    for (const text of ['路径呢', 'path?', '地图', 'map', '那湖南呢', 'what about Taiwan?', 'tiers?', '哪个最强']) {
       expect(converse({ text, platform: 'slack' }).answer, text).toEqual(handle({ text, platform: 'slack' }));
       expect(handle({ text, platform: 'slack' }).intent, text).not.toBe('help');
     }
