@@ -25,7 +25,7 @@ import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type 
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
-import { createFeishuHttp, isTimeout } from './http.js';
+import { createFeishuHttp, isTimeout, RATE_LIMITED } from './http.js';
 import { createFeishuPictures } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -57,7 +57,6 @@ export interface CardCallbackResponse {
 
 interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
-const RATE_LIMITED = 99991400;
 /** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
 const CALLBACK_PICTURE_MS = 1500;
 
@@ -128,11 +127,12 @@ class ApiRefusal extends Error {
 
 /**
  * Reads a failed send for the outbox. Network errors, timeouts, 5xx and rate limits are retried
- * (the send's uuid makes a retry safe); a rate limit waits as long as `x-ogw-ratelimit-reset` says.
+ * (the send's uuid makes a retry safe); a rate limit, whether answered as a 429 or as a 200 (http.ts
+ * rejects both with the answer's headers), waits as long as `x-ogw-ratelimit-reset` says.
  * Any other refusal (bot not in the chat, card invalid) is final.
  */
 function feishuVerdict(err: unknown): FailureVerdict {
-  if (err instanceof ApiRefusal) return { retry: err.code === RATE_LIMITED, reason: err.message };
+  if (err instanceof ApiRefusal) return { retry: false, reason: err.message };
   const response = (err as AxiosLikeError).response;
   if (!response) return { retry: true, reason: describe(err) };
   const status = response.status ?? 0;
