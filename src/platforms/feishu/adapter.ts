@@ -19,7 +19,7 @@ import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
+import { EventRefused, type DeliveryOptions, type FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
@@ -79,8 +79,11 @@ function sdkLogger(logger: Logger, errorsAt: 'warn' | 'debug' = 'warn'): Lark.Lo
     return m;
   };
   const flat = (msg: unknown[]) => (msg.length === 1 && Array.isArray(msg[0]) ? msg[0] : msg).map(brief);
+  // WSClient logs a refused event (our EventRefused, its ack frame code 500) as an error: it is
+  // already on the event's own line.
+  const refusal = (m: unknown[]) => flat(m).some((x) => typeof x === 'string' && x.includes('EventRefused'));
   return {
-    error: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
+    error: (...m: unknown[]) => (refusal(m) ? logger.debug : logger[errorsAt])('[lark]', ...flat(m)),
     warn: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
     info: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     debug: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
@@ -190,12 +193,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   // ---- background work: the ack waits only for room in the outbox (backpressure), never for the
-  // reply; stop() and tests wait for the work, through the outbox ----
-  function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
-    return outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
+  // reply; stop() and tests wait for the work, through the outbox. With no room, the event is
+  // refused (EventRefused: a 503, or a failed ack frame) and Feishu pushes it again later ----
+  async function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
+    const started = await outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
       logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
       ev.done('failed');
-    })).then(() => undefined);
+    }));
+    if (started) return;
+    ev.done('refused', { reason: 'reply backlog full' });
+    throw new EventRefused();
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
