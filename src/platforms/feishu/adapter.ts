@@ -5,7 +5,8 @@
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
  * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
- * while the outbox is full do they wait, bounded, for room: see `Outbox.admit`);
+ * while the outbox is full do they wait, bounded, for room, and refuse the event if none comes, for
+ * Feishu to push it again: see `Outbox.admit`);
  * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
