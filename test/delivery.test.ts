@@ -170,9 +170,11 @@ describe('an API that never answers', () => {
     // The fake may still see an abandoned call's connection closing as its retry opens: hence 2×,
     // against one per event (40) before the bound.
     expect(api.maxOpenRequests).toBeLessThanOrEqual(2 * limits.concurrency);
-    // Events beyond the bound are refused (503, for the platform to deliver again), one warning for the run.
+    // Events beyond the bound are refused (503, for the platform to deliver again), one warning a run
+    // (a run ends when the replies given up free the backlog; the next events may start another).
     const refused = bot.logs.filter((l) => l.level === 'warn' && l.text.includes('event refused, not acked'));
-    expect(refused).toHaveLength(1);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    expect(refused.length).toBeLessThan(5);
     expect(refused[0]!.text).toMatch(/event refused, not acked \(the reply backlog stayed full for [\d.]+ s; \d+ replies pending\): the platform will deliver it again/);
     const givenUp = errors(bot.logs).filter((l) => l.text.includes('failed: no answer'));
     // Each accepted reply is logged once, when it is given up (after its attempts), never per attempt.
@@ -189,8 +191,11 @@ describe('an API that never answers', () => {
     recover();
     await send(1000);
     await until(answered, 'an answer once the API is back');
+    // The fake has the message; the bot sees the API's answer a moment later.
+    await until(() => bot.adapter.deliveries!().pending === 0, 'the answer to be counted');
     expect(bot.adapter.deliveries!()).toMatchObject({ pending: 0, delivered: 1 });
-    expect(bot.logs.filter((l) => l.level === 'warn' && /backlog down to \d+; \d+ events were refused for redelivery while it was full/.test(l.text))).toHaveLength(1);
+    // Each run's end is logged too, with its count.
+    expect(bot.logs.filter((l) => l.level === 'warn' && /backlog down to \d+; \d+ events were refused for redelivery while it was full/.test(l.text))).toHaveLength(refused.length);
   }
 
   it('Slack chat.postMessage: calls time out, open sockets and pending replies stay bounded, each loss is logged once', async () => {
