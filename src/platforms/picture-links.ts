@@ -25,8 +25,6 @@ interface Drawn { image: CardImage; lang: Lang }
 
 export class PictureLinks {
   private readonly issued = new Map<string, Drawn>();
-  /** Answers reused from a memo carry the same image object: its hash is worked out once. */
-  private readonly ids = new WeakMap<CardImage, string>();
 
   constructor(
     private readonly baseUrl: string,
@@ -35,11 +33,7 @@ export class PictureLinks {
 
   /** The picture's public URL; from now on the route serves it. */
   urlFor(image: CardImage, lang: Lang): string {
-    let id = this.ids.get(image);
-    if (!id) {
-      id = pictureId(image, lang);
-      this.ids.set(image, id);
-    }
+    const id = pictureId(image, lang);
     this.remember(id, { image, lang });
     return `${this.baseUrl}${PICTURES_PATH}${id}.png`;
   }
