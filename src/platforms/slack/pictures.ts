@@ -7,10 +7,12 @@
  * Never a file uploaded into no channel: Slack gives it to the bot alone, and an image block naming it
  * is refused (`invalid_blocks`) or not shown to anyone else (README, "Who can see an uploaded picture").
  *
- * Each answer uploads its picture again rather than reusing a file id kept from an earlier upload into
- * the same conversation: a kept id goes stale when a member or the workspace's retention deletes the
- * file, and an image block naming it would then make Slack refuse the whole card. The PNG itself is
- * drawn once (the renderer's cache); an upload is three calls in the conversation's queue.
+ * Each answer uploads its picture again rather than showing a file id kept from an earlier upload into
+ * the same conversation (an image block's `slack_file`): Slack refuses the whole card (`invalid_blocks`)
+ * for a file still processing, deleted by a member or by retention, or one it does not count as
+ * shared there, and none of that can be checked without a real workspace (docs/pictures-delivery.md).
+ * The PNG itself is drawn once (the renderer's cache); an upload is three calls in the conversation's
+ * queue, after the card.
  */
 import type { webApi } from '@slack/bolt';
 import type { Answer } from '../../core/types.js';
