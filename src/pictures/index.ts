@@ -87,12 +87,9 @@ export class Pictures {
     if (this.waiting >= this.maxQueue) return Promise.reject(new PicturesBusy(this.waiting));
     this.waiting++;
     const drawing = this.queue.then(async () => {
-      try {
-        const { drawPng } = await loadRenderer();
-        return { id, bytes: await drawPng(image, lang, this.idleMs) };
-      } finally {
-        this.waiting--;
-      }
+      this.waiting--; // its turn: no longer waiting
+      const { drawPng } = await loadRenderer();
+      return { id, bytes: await drawPng(image, lang, this.idleMs) };
     });
     this.queue = drawing.catch(() => undefined);
     this.done.set(id, drawing);
