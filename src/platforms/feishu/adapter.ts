@@ -168,9 +168,9 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   let wsClient: Lark.WSClient | undefined;
 
   // Picture uploads go through the outbox in the conversation that asked, like the replies.
-  const pictures = createFeishuPictures(async (bytes, conversation) => {
+  const pictures = createFeishuPictures(async (bytes, conversation, what) => {
     let key: string | undefined;
-    const ok = await outbox.send(conversation, `picture upload for ${conversation}`, async () => {
+    const ok = await outbox.send(conversation, what, async () => {
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
       key = r?.image_key;
       if (!key) throw new ApiRefusal(undefined, 'im.image.create returned no image_key');
@@ -215,17 +215,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   // picture key: a repeated question costs neither the core nor the renderer again.
   const answers = createAnswerMemo<Answer>();
   const ask = (inbound: Inbound): Answer => answers.get(inbound, () => deps.handle(inbound));
-  const rendered = new WeakMap<Answer, FeishuCard>();
+  // Kept with the picture's key, if any: a known picture's card (one call per answer) is rendered once too.
+  const rendered = new WeakMap<Answer, { imageKey?: string; card: FeishuCard }>();
   const render = (answer: Answer, imageKey?: string): FeishuCard => {
-    if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
-    let card = rendered.get(answer);
-    if (!card) rendered.set(answer, (card = renderFeishuCard(answer.card, { lang: answer.lang })));
-    return card;
+    let kept = rendered.get(answer);
+    if (!kept || kept.imageKey !== imageKey) rendered.set(answer, (kept = { imageKey, card: renderFeishuCard(answer.card, { lang: answer.lang, imageKey }) }));
+    return kept.card;
   };
+  const pictureFor = (messageId: string, conversation: string) => `picture for ${messageId} in ${conversation}`;
 
-  /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
-  async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
-    const imageKey = await pictures.key(answer, conversation);
+  /**
+   * Puts the picture, uploaded for `conversation` (or under way: `key`), into a card already sent
+   * there (cards are sent with update_multi).
+   */
+  async function patchPicture(answer: Answer, conversation: string, messageId: string,
+    key = pictures.key(answer, conversation, pictureFor(messageId, conversation))): Promise<void> {
+    const imageKey = await key;
     if (!imageKey) return;
     await send(conversation, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
       path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, imageKey)) },
@@ -322,11 +327,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       // patched in after (by then the response has long been applied), through the outbox.
       const messageId = ev.context?.open_message_id;
       const conversation = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
-      const key = pictures.key(reply, conversation);
+      const key = pictures.key(reply, conversation, pictureFor(messageId ?? 'the clicked card', conversation));
       const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
       const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
       rec.done('answered');
-      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId))
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId, key))
         .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {
@@ -463,6 +468,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       wsClient?.close({ force: true });
       wsClient = undefined;
       await outbox.drain(deadline);
+      pictures.abandon();
     },
     idle: () => outbox.idle(),
     deliveries: () => outbox.stats,
