@@ -15,8 +15,12 @@ import { createMetrics, type Metrics, type Platform } from './metrics.js';
 export type { Platform };
 /** What kind of inbound event: a slash command, @mention, direct message, button, shortcut, home tab, bot menu, any other… */
 export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'shortcut' | 'home' | 'menu' | 'other';
-/** answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing to answer; failed: the reply could not be sent. */
-export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed';
+/**
+ * answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing
+ * to answer; failed: the reply could not be sent; refused: not acked while the reply backlog was full,
+ * for the platform to deliver again.
+ */
+export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed' | 'refused';
 
 export interface EventDetails {
   intent?: string;
@@ -47,7 +51,7 @@ export interface Reporter {
   apiError(platform: Platform, method: string, retrying: boolean): void;
   /** How many replies are accepted and not yet sent (the outbox sets it). */
   pendingReplies(platform: Platform, count: number): void;
-  /** A reply given up after its attempts, or shed because the backlog was full (the outbox logs why). */
+  /** A reply or card picture given up (or cut by the shutdown deadline), or shed from a full backlog or drawing queue (logged where it happens). */
   replyDropped(platform: Platform, why: 'failed' | 'shed'): void;
   /** A long connection went down or came back (HTTP-mode adapters report up once ready). */
   connection(platform: Platform, up: boolean): void;

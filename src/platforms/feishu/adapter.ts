@@ -5,7 +5,8 @@
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
  * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
- * while the outbox is full do they wait, bounded, for room: see `Outbox.admit`);
+ * while the outbox is full do they wait, bounded, for room, and refuse the event if none comes, for
+ * Feishu to push it again: see `Outbox.admit`);
  * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
@@ -19,13 +20,13 @@ import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
+import { EventRefused, type DeliveryOptions, type FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
-import { createFeishuHttp, isTimeout } from './http.js';
+import { createFeishuHttp, isTimeout, RATE_LIMITED } from './http.js';
 import { createFeishuPictures } from './images.js';
 import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
 import { createWebhookListener } from './webhook.js';
@@ -57,7 +58,6 @@ export interface CardCallbackResponse {
 
 interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
-const RATE_LIMITED = 99991400;
 /** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
 const CALLBACK_PICTURE_MS = 1500;
 
@@ -80,8 +80,11 @@ function sdkLogger(logger: Logger, errorsAt: 'warn' | 'debug' = 'warn'): Lark.Lo
     return m;
   };
   const flat = (msg: unknown[]) => (msg.length === 1 && Array.isArray(msg[0]) ? msg[0] : msg).map(brief);
+  // WSClient logs a refused event (our EventRefused, its ack frame code 500) as an error: it is
+  // already on the event's own line.
+  const refusal = (m: unknown[]) => flat(m).some((x) => typeof x === 'string' && x.includes('EventRefused'));
   return {
-    error: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
+    error: (...m: unknown[]) => (refusal(m) ? logger.debug : logger[errorsAt])('[lark]', ...flat(m)),
     warn: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
     info: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     debug: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
@@ -128,11 +131,12 @@ class ApiRefusal extends Error {
 
 /**
  * Reads a failed send for the outbox. Network errors, timeouts, 5xx and rate limits are retried
- * (the send's uuid makes a retry safe); a rate limit waits as long as `x-ogw-ratelimit-reset` says.
+ * (the send's uuid makes a retry safe); a rate limit, whether answered as a 429 or as a 200 (http.ts
+ * rejects both with the answer's headers), waits as long as `x-ogw-ratelimit-reset` says.
  * Any other refusal (bot not in the chat, card invalid) is final.
  */
 function feishuVerdict(err: unknown): FailureVerdict {
-  if (err instanceof ApiRefusal) return { retry: err.code === RATE_LIMITED, reason: err.message };
+  if (err instanceof ApiRefusal) return { retry: false, reason: err.message };
   const response = (err as AxiosLikeError).response;
   if (!response) return { retry: true, reason: describe(err) };
   const status = response.status ?? 0;
@@ -164,9 +168,9 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   let wsClient: Lark.WSClient | undefined;
 
   // Picture uploads go through the outbox in the conversation that asked, like the replies.
-  const pictures = createFeishuPictures(async (bytes, conversation) => {
+  const pictures = createFeishuPictures(async (bytes, conversation, what) => {
     let key: string | undefined;
-    const ok = await outbox.send(conversation, `picture upload for ${conversation}`, async () => {
+    const ok = await outbox.send(conversation, what, async () => {
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
       key = r?.image_key;
       if (!key) throw new ApiRefusal(undefined, 'im.image.create returned no image_key');
@@ -190,12 +194,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   // ---- background work: the ack waits only for room in the outbox (backpressure), never for the
-  // reply; stop() and tests wait for the work, through the outbox ----
-  function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
-    return outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
+  // reply; stop() and tests wait for the work, through the outbox. With no room, the event is
+  // refused (EventRefused: a 503, or a failed ack frame) and Feishu pushes it again later ----
+  async function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
+    const started = await outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
       logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
       ev.done('failed');
-    })).then(() => undefined);
+    }));
+    if (started) return;
+    ev.done('refused', { reason: 'reply backlog full' });
+    throw new EventRefused();
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */
@@ -207,17 +215,22 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   // picture key: a repeated question costs neither the core nor the renderer again.
   const answers = createAnswerMemo<Answer>();
   const ask = (inbound: Inbound): Answer => answers.get(inbound, () => deps.handle(inbound));
-  const rendered = new WeakMap<Answer, FeishuCard>();
+  // Kept with the picture's key, if any: a known picture's card (one call per answer) is rendered once too.
+  const rendered = new WeakMap<Answer, { imageKey?: string; card: FeishuCard }>();
   const render = (answer: Answer, imageKey?: string): FeishuCard => {
-    if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey });
-    let card = rendered.get(answer);
-    if (!card) rendered.set(answer, (card = renderFeishuCard(answer.card, { lang: answer.lang })));
-    return card;
+    let kept = rendered.get(answer);
+    if (!kept || kept.imageKey !== imageKey) rendered.set(answer, (kept = { imageKey, card: renderFeishuCard(answer.card, { lang: answer.lang, imageKey }) }));
+    return kept.card;
   };
+  const pictureFor = (messageId: string, conversation: string) => `picture for ${messageId} in ${conversation}`;
 
-  /** Puts the picture, uploaded for `conversation`, into a card already sent there (cards are sent with update_multi). */
-  async function patchPicture(answer: Answer, conversation: string, messageId: string): Promise<void> {
-    const imageKey = await pictures.key(answer, conversation);
+  /**
+   * Puts the picture, uploaded for `conversation` (or under way: `key`), into a card already sent
+   * there (cards are sent with update_multi).
+   */
+  async function patchPicture(answer: Answer, conversation: string, messageId: string,
+    key = pictures.key(answer, conversation, pictureFor(messageId, conversation))): Promise<void> {
+    const imageKey = await key;
     if (!imageKey) return;
     await send(conversation, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
       path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, imageKey)) },
@@ -314,11 +327,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       // patched in after (by then the response has long been applied), through the outbox.
       const messageId = ev.context?.open_message_id;
       const conversation = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
-      const key = pictures.key(reply, conversation);
+      const key = pictures.key(reply, conversation, pictureFor(messageId ?? 'the clicked card', conversation));
       const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
       const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
       rec.done('answered');
-      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId))
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId, key))
         .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {
@@ -455,6 +468,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       wsClient?.close({ force: true });
       wsClient = undefined;
       await outbox.drain(deadline);
+      pictures.abandon();
     },
     idle: () => outbox.idle(),
     deliveries: () => outbox.stats,
