@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handle, overview } from '../src/core/handle.js';
+import { converse, overview } from '../src/core/handle.js';
 import { startHttpServer } from '../src/infra/http-server.js';
 import type { OutboxLimits } from '../src/infra/outbox.js';
 import { MemoryStore } from '../src/infra/store.js';
@@ -63,7 +63,7 @@ async function slackBot(apiTimeoutMs = 10_000, outbox: Partial<OutboxLimits> = {
   const logs: LogLine[] = [];
   const adapter = createSlackAdapter(
     { mode: 'http', botToken: 'xoxb-delivery', signingSecret: SLACK_SECRET, apiUrl: slackApi.apiUrl },
-    { handle, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
+    { converse, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
     { apiTimeoutMs, outbox },
   );
   const bot = await mount(adapter, '/slack/events', logs);
@@ -74,7 +74,7 @@ async function feishuBot(apiTimeoutMs = 10_000, outbox: Partial<OutboxLimits> = 
   const logs: LogLine[] = [];
   const adapter = createFeishuAdapter(
     { mode: 'webhook', appId: FEISHU.appId, appSecret: FEISHU.secret, encryptKey: FEISHU.key, verificationToken: FEISHU.token, domain: feishuApi.origin },
-    { handle, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
+    { converse, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
     { apiTimeoutMs, outbox },
   );
   return mount(adapter, '/feishu/events', logs);

@@ -128,7 +128,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     answerTo(await question(text, userId, ev, typed), ev);
   const answerTo = (inbound: Inbound, ev: EventReport): Answer | undefined => {
     try {
-      const answer = deps.handle(inbound);
+      const answer = deps.converse(inbound).answer;
       ev.note({ intent: answer.intent });
       return answer;
     } catch (err) {
