@@ -14,7 +14,7 @@ import { createMetrics, type Metrics, type Platform } from './metrics.js';
 
 export type { Platform };
 /** What kind of inbound event: a slash command, @mention, direct message, button, home tab, bot menu… */
-export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'home' | 'menu';
+export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'shortcut' | 'home' | 'menu';
 /** answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing to answer; failed: the reply could not be sent. */
 export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed';
 
@@ -24,6 +24,8 @@ export interface EventDetails {
   text?: string;
   /** Why an event was ignored or failed (short, no user text). */
   reason?: string;
+  /** The event's body was not what the platform sends (ignored all the same): its line is a warning. */
+  malformed?: boolean;
 }
 
 export interface EventReport {
@@ -80,7 +82,7 @@ export function createReporter(logger: Logger, metrics: Metrics = createMetrics(
             ...(noted.reason ? { reason: noted.reason } : {}),
             latency_ms: Math.round(seconds * 10_000) / 10,
           };
-          if (outcome === 'failed') logger.warn(line, 'event');
+          if (outcome === 'failed' || noted.malformed) logger.warn(line, 'event');
           else logger.info(line, 'event');
         },
       };

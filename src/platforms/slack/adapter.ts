@@ -26,6 +26,7 @@ import { createAnswerMemo } from '../answer-memo.js';
 import { createLangMemory } from '../lang-memory.js';
 import { slackFetch } from './fetch.js';
 import { createSlackPictures } from './pictures.js';
+import { screenMessageEvent, type SlackMessageEvent } from './inbound.js';
 import { isSslCheck, screenSignedBody } from './screen.js';
 import { slackSignatureProblem } from './signature.js';
 
@@ -95,6 +96,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     clientOptions,
     // The bot keeps no conversation state; the default store costs ~20% of Bolt's per-request CPU.
     convoStore: false,
+    // The bot's own messages are ignored in inbound.ts with the rest, so that each gets its event line.
+    ignoreSelf: false,
     deferInitialization: true,
     receiver: receiver ?? socket,
   });
@@ -250,24 +253,23 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     if (posted) await pictures.uploadInto(answer, channel, threadTs);
   };
 
-  app.event('app_mention', async ({ event, body }) => {
-    if (event.bot_id || event.subtype) return; // other bots and edits: never start a bot-to-bot loop
-    const ev = begin('mention', body.event_id);
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    await reply(ev, await ask(event.text, event.user, ev), event.channel, event.thread_ts ?? event.ts);
-  });
-
-  app.event('message', async ({ event, body }) => {
-    // Subtypes are edits, deletions, joins, bot_message…: only a person's new DM gets an answer.
-    if (event.subtype !== undefined || event.channel_type !== 'im' || event.bot_id) return;
-    const ev = begin('dm', body.event_id);
-    if (!(await firstDelivery(`event:${body.event_id}`, `msg:${event.channel}:${event.ts}`))) return ev.done('duplicate');
-    await reply(ev, await ask(event.text ?? '', event.user, ev), event.channel, event.thread_ts);
-  });
+  /**
+   * A mention or a message: answered or not as inbound.ts decides, with one event line either way
+   * (an ignored one says why, never what was written).
+   */
+  const answerMessage = async (kind: EventKind, event: SlackMessageEvent, eventId: string) => {
+    const ev = begin(kind, eventId);
+    const verdict = screenMessageEvent(event, identity ?? {});
+    if (verdict.kind === 'ignore') return ev.done('ignored', { reason: verdict.reason, malformed: verdict.malformed });
+    if (!(await firstDelivery(`event:${eventId}`, `msg:${verdict.channel}:${verdict.ts}`))) return ev.done('duplicate');
+    await reply(ev, await ask(verdict.text, verdict.user, ev), verdict.channel, verdict.threadTs);
+  };
+  app.event('app_mention', ({ event, body }) => answerMessage('mention', event, body.event_id));
+  app.event('message', ({ event, body }) => answerMessage(event.channel_type === 'im' ? 'dm' : 'message', event, body.event_id));
 
   app.event('app_home_opened', async ({ event, body }) => {
-    if (event.tab === 'messages') return; // older payloads have no tab: treat them as Home
     const ev = begin('home', body.event_id);
+    if (event.tab === 'messages') return ev.done('ignored', { reason: 'Messages tab' }); // older payloads have no tab: treat them as Home
     if (!(await firstDelivery(`event:${body.event_id}`))) return ev.done('duplicate');
     sent(ev, await publishOverview(event.user));
   });
@@ -314,6 +316,19 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       // The new card's picture follows in the card's thread, as for a new answer.
       if (updated) await pictures.uploadInto(answer, channel, body.message?.thread_ts);
     });
+
+  // Buttons and shortcuts the bot has no listener for (a stale button from an older build, another
+  // app's card, a shortcut added in the app's settings) are acked at once all the same: without an
+  // ack Slack shows the person who clicked an error after 3 s (PLATFORMS.md A2, D).
+  app.action({ type: 'block_actions', action_id: new RegExp(`^(?!${ACTION_PREFIX})`) }, async ({ ack, action }) => {
+    await ack();
+    begin('action', action.action_id.slice(0, 100)).done('ignored', { reason: 'no listener for this action_id' });
+  });
+  app.shortcut({}, async ({ ack, shortcut }) => {
+    await ack();
+    const where = shortcut.type === 'message_action' ? 'message' : 'global';
+    begin('shortcut', String(shortcut.callback_id).slice(0, 100)).done('ignored', { reason: `${where} shortcut: the bot has none` });
+  });
 
   app.error(async (error) => {
     // Bolt's default handler rethrows, which turns a logged problem into a 500 and a Slack retry.

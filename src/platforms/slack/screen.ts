@@ -21,9 +21,22 @@ function routable(body: { [key: string]: unknown }): boolean {
   if (body.ssl_check === '1' || body.type === 'url_verification') return true;
   if (body.event !== undefined) return isRecord(body.event);
   if (body.command !== undefined) return typeof body.command === 'string';
-  if (body.actions !== undefined) return Array.isArray(body.actions) && body.actions.every(isRecord);
+  // Bolt routes on the first action and matches its action_id as a string.
+  if (body.actions !== undefined) {
+    return Array.isArray(body.actions) && body.actions.length > 0
+      && body.actions.every((a) => isRecord(a) && (a.action_id === undefined || typeof a.action_id === 'string'));
+  }
   return body.name !== undefined
     || ['block_suggestion', 'dialog_submission', 'shortcut', 'message_action', 'view_submission', 'view_closed'].includes(body.type as string);
+}
+
+function repeatedField(form: URLSearchParams): string | undefined {
+  const seen = new Set<string>();
+  for (const key of form.keys()) {
+    if (seen.has(key)) return key;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 function parseJson(text: string): unknown {
@@ -41,6 +54,10 @@ export function screenSignedBody(contentType: string | undefined, body: string):
   let form: URLSearchParams | undefined;
   if (type === FORM) {
     form = new URLSearchParams(body);
+    // Slack sends each field once. Bolt turns a repeated one into an array, which matches no listener
+    // (a repeated `command`: held 3 s, then a 404).
+    const repeated = repeatedField(form);
+    if (repeated !== undefined) return { ok: false, status: 400, reason: `form field "${repeated.slice(0, 40)}" repeated` };
     const payload = form.get('payload');
     // The hot path, a slash command, is checked on the form itself without copying it.
     if (payload === null) return form.has('command') || form.get('ssl_check') === '1' || routable(Object.fromEntries(form))

@@ -1,0 +1,97 @@
+/**
+ * Which Slack `app_mention` and `message` events get an answer, and why the others do not: the one
+ * decision, pure, so each shape real workspaces send is tested by itself. The adapter reports the
+ * reason on the event's log line (`outcome=ignored reason=…`), never the message's text.
+ *
+ * The rules, in order (the first that applies decides):
+ *  1. a malformed event (its text not a string, no channel or ts) → ignored, and a warn line;
+ *  2. not written by a person: another bot, a bot_message, Slackbot (`USLACKBOT`), the bot itself;
+ *  3. a subtype that is not a new message (edits, deletions, joins…): only `thread_broadcast`
+ *     (a thread reply also sent to the channel) and `file_share` (a message with a file) are new;
+ *  4. where it was written: a mention anywhere; a `message` only in the bot's DM. A channel
+ *     message without a mention stops here (rule 4 is where thread follow-ups would be admitted);
+ *  5. what is left is answered; a message with no words (a file alone) gets the help card, as a
+ *     Feishu image does: the core answers empty text with it.
+ */
+
+/** The fields of an `app_mention` / `message` event this decision reads (as Slack sends them: anything may be odd). */
+export interface SlackMessageEvent {
+  type?: unknown;
+  subtype?: unknown;
+  user?: unknown;
+  bot_id?: unknown;
+  text?: unknown;
+  channel?: unknown;
+  channel_type?: unknown;
+  ts?: unknown;
+  thread_ts?: unknown;
+}
+
+/** The bot's own ids (auth.test), so its own messages are never answered. */
+export interface SlackSelf {
+  botId?: string;
+  botUserId?: string;
+}
+
+export type SlackMessageVerdict =
+  | {
+    kind: 'answer';
+    /** What the person wrote, markup and all; empty for a file shared without words (answer: help). */
+    text: string;
+    user: string;
+    channel: string;
+    ts: string;
+    /** Where the reply goes: a mention's thread (or a new one under it); a DM's thread, if any. */
+    threadTs?: string;
+  }
+  | { kind: 'ignore'; reason: string; malformed?: true };
+
+/** Slackbot's user id: its notices in the bot's DM ("You have been removed from #…") are not questions. */
+export const SLACKBOT_USER_ID = 'USLACKBOT';
+
+/** Subtypes that are a person's new message; every other one is an edit, deletion, join, bot post… */
+const NEW_MESSAGE_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
+
+const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
+
+/**
+ * Why an `app_mention` / `message` event's body cannot be read as one (Slack never sends these;
+ * a signed body that does is refused by screen.ts in HTTP mode and ignored here over Socket Mode).
+ * Undefined when it reads fine. Names fields and JSON types only, never their content.
+ */
+export function malformedMessageEvent(event: SlackMessageEvent): string | undefined {
+  const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+  if (event.text === undefined ? event.type === 'app_mention' : typeof event.text !== 'string') {
+    return `${String(event.type)} text is ${event.text === undefined ? 'missing' : kindOf(event.text)}`;
+  }
+  for (const field of ['channel', 'ts'] as const) {
+    if (typeof event[field] !== 'string') return `${String(event.type)} ${field} is ${event[field] === undefined ? 'missing' : kindOf(event[field])}`;
+  }
+  for (const field of ['subtype', 'user', 'thread_ts'] as const) {
+    if (event[field] !== undefined && typeof event[field] !== 'string') return `${String(event.type)} ${field} is ${kindOf(event[field])}`;
+  }
+  return undefined;
+}
+
+/** Decides whether an `app_mention` or `message` event is answered (see the rules above). */
+export function screenMessageEvent(event: SlackMessageEvent, self: SlackSelf): SlackMessageVerdict {
+  const malformed = malformedMessageEvent(event);
+  if (malformed) return { kind: 'ignore', reason: malformed, malformed: true };
+  const { subtype, user } = event as { subtype?: string; user?: string };
+  // 2. Only people: never start a bot-to-bot loop, answer Slackbot, or answer our own replies.
+  // Slack's own file_share example carries `"bot_id": null` for a person's message.
+  if (event.bot_id != null || subtype === 'bot_message') return ignore('bot message');
+  if (user === SLACKBOT_USER_ID) return ignore('Slackbot');
+  if (self.botUserId !== undefined && user === self.botUserId) return ignore('own message');
+  // 3.
+  if (subtype !== undefined && !NEW_MESSAGE_SUBTYPES.has(subtype)) return ignore(`subtype ${subtype.slice(0, 40)}`);
+  if (user === undefined) return ignore('no user');
+  const channel = event.channel as string;
+  const ts = event.ts as string;
+  const threadTs = event.thread_ts as string | undefined;
+  const text = event.text as string | undefined ?? '';
+  // 4. A mention is answered in its thread: the thread it was written in (a broadcast reply's too), or a new one under it.
+  if (event.type === 'app_mention') return { kind: 'answer', text, user, channel, ts, threadTs: threadTs ?? ts };
+  if (event.channel_type !== 'im') return ignore('channel message without a mention');
+  return { kind: 'answer', text, user, channel, ts, threadTs };
+}
