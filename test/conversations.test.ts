@@ -9,7 +9,7 @@ import type { ConversationContext } from '../src/core/types.js';
 import { ConfigError, loadConfig } from '../src/infra/config.js';
 import { MemoryStore, type Store } from '../src/infra/store.js';
 import {
-  COMMAND_TTL_MS, createConversations, DEFAULT_WINDOW_MS, MAX_IDS, THREAD_TTL_MS, type Conversation,
+  COMMAND_TTL_MS, createConversations, DEFAULT_WINDOW_MS, MAX_ENTRY_CHARS, MAX_IDS, THREAD_TTL_MS, type Conversation,
 } from '../src/platforms/conversations.js';
 import { capturingLogger, type LogLine } from './support/logs.js';
 
@@ -44,14 +44,15 @@ describe('createConversations', () => {
     expect(await conversations.recall(thread)).toEqual({});
   });
 
-  it('keeps ids and the intent, never the words', async () => {
+  it('keeps the context as the core returned it: ids and the intent, not the question', async () => {
     const { conversations, memory } = setup();
-    const worded = { ...hubei, text: '湖北是哪个梯队 secret words' } as ConversationContext;
-    conversations.keep(dm, worded);
+    const turn = converse({ text: '湖北是哪个梯队', platform: 'slack' });
+    conversations.keep(dm, turn.context);
     await settle();
     const raw = await memory.get('conv:slack:D1');
-    expect(raw).not.toContain('secret');
-    expect(JSON.parse(raw!)).toEqual({ context: hubei });
+    expect(raw).not.toContain('梯队');
+    expect(JSON.parse(raw!)).toEqual({ context: turn.context });
+    expect(Object.keys(turn.context!)).toEqual(expect.arrayContaining(['intent', 'lang', 'regionIds']));
   });
 
   it('lets a thread last a day, a DM its window, a /iiot a few minutes; each answer renews it', async () => {
@@ -76,8 +77,10 @@ describe('createConversations', () => {
   it('keeps a context too large to keep as none, and reads back an odd or corrupted value as none', async () => {
     const { conversations, memory } = setup();
     conversations.keep(thread, { ...hubei, regionIds: Array.from({ length: MAX_IDS + 1 }, (_, i) => `r${i}`) });
+    conversations.keep(dm, { ...hubei, padding: 'x'.repeat(MAX_ENTRY_CHARS) } as ConversationContext);
     await settle();
     expect(await conversations.recall(thread)).toEqual({});
+    expect(await conversations.recall(dm)).toEqual({});
     for (const [raw, kept] of [
       ['not json', undefined],
       ['null', undefined],

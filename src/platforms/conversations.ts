@@ -9,7 +9,7 @@
  * event costs at most one store read (recall) and one write (keep), and the answer never waits for
  * the write.
  */
-import type { ConversationContext, Intent, Lang, Platform } from '../core/types.js';
+import type { ConversationContext, Intent, Platform } from '../core/types.js';
 import { withTimeout } from '../infra/deadline.js';
 import type { Logger } from '../infra/log.js';
 import type { Store } from '../infra/store.js';
@@ -39,6 +39,8 @@ export const COMMAND_TTL_MS = 5 * 60 * 1000;
 export const RECALL_TIMEOUT_MS = 500;
 /** Ids kept per kind: a comparison of every region is 31; anything more is not a context worth keeping. */
 export const MAX_IDS = 40;
+/** The bound on one stored entry (a context of every region is about 600 characters). */
+export const MAX_ENTRY_CHARS = 4096;
 
 export interface Conversations {
   /** What was kept for `conversation`; undefined when nothing was (or the store failed or was slow). */
@@ -64,17 +66,23 @@ const ID_LISTS = ['regionIds', 'groupIds', 'tierIds', 'strategyIds', 'metricIds'
 const isIdList = (v: unknown): v is string[] =>
   Array.isArray(v) && v.length <= MAX_IDS && v.every((id) => typeof id === 'string' && /^[\w-]{1,64}$/.test(id));
 
-/** The context as stored: its fields only. One too large to keep is stored as none: the bot still answered there. */
+/**
+ * The context as stored: as the core returned it (ids and the intent; the core adds no words). One
+ * too large to keep is stored as none: the bot still answered there.
+ */
 export function encodeContext(context: ConversationContext | undefined): string {
   if (!context || !ID_LISTS.every((k) => isIdList(context[k]))) return '{}';
-  const { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds } = context;
-  return JSON.stringify({ context: { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds } });
+  const json = JSON.stringify({ context });
+  return json.length <= MAX_ENTRY_CHARS ? json : '{}';
 }
 
-/** An entry read back: anything not of the stored shape (another version, a corrupted value) counts as nothing kept. */
+/**
+ * An entry read back. One not of the stored shape (another version, a corrupted value) counts as
+ * nothing kept, or as no context; the core checks every id it reads in a context as well.
+ */
 export function decodeKept(raw: string | undefined): Kept | undefined {
   if (raw === undefined) return undefined;
-  let parsed: { context?: Record<string, unknown> };
+  let parsed: { context?: Record<string, unknown> } | null;
   try {
     parsed = JSON.parse(raw);
   } catch {
@@ -82,15 +90,9 @@ export function decodeKept(raw: string | undefined): Kept | undefined {
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const c = parsed.context;
-  if (c === undefined) return {};
   const valid = c && typeof c === 'object' && INTENTS.has(c.intent as Intent) && (c.lang === 'zh' || c.lang === 'en')
     && ID_LISTS.every((k) => isIdList(c[k]));
-  if (!valid) return {};
-  const context: ConversationContext = {
-    intent: c.intent as Intent, lang: c.lang as Lang, regionIds: c.regionIds as string[], groupIds: c.groupIds as string[],
-    tierIds: c.tierIds as string[], strategyIds: c.strategyIds as string[], metricIds: c.metricIds as string[],
-  };
-  return { context };
+  return valid ? { context: c as unknown as ConversationContext } : {};
 }
 
 export function createConversations({ store, platform, logger, windowMs = DEFAULT_WINDOW_MS, recallTimeoutMs = RECALL_TIMEOUT_MS }: ConversationsOptions): Conversations {
