@@ -107,6 +107,20 @@ describe('a Slack thread', () => {
     expect(asked[2]!.context).toEqual(keptBy(1));
   });
 
+  it('leaves people talking to each other in its thread alone: an un-mentioned reply it cannot read as a question', async () => {
+    const root = nextTs();
+    const before = posts().length;
+    await mention('湖北', root);
+    await reply(before);
+    await channelMessage('lol zzsecretchatzz', nextTs(), root);
+    await channelMessage('数据呢', nextTs(), root); // a sentinel that is answered
+    await reply(before, 2);
+    await sleep(150);
+    expect(posts().length).toBe(before + 2);
+    expect(log.raw()).not.toContain('zzsecretchatzz');
+    expect(log.lines().some((l) => l.reason === 'thread reply not understood without a mention')).toBe(true);
+  });
+
   it('answers a mention in a thread once, though it also arrives as a channel message', async () => {
     const root = nextTs();
     const before = posts().length;

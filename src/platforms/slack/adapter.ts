@@ -123,8 +123,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    * What the user asked, as the core takes it, with the text noted on the event's report. `typed`:
    * the user's own words (remembered language); a button's command carries its card's.
    */
-  const question = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Inbound> => {
-    ev.note({ text });
+  const question = async (text: string, userId: string | undefined, ev: EventReport | undefined, typed = true): Promise<Inbound> => {
+    ev?.note({ text });
     const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
     return typed ? langs.typed(inbound) : inbound;
   };
@@ -144,17 +144,16 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       return undefined;
     }
   };
-  /** The core's answer in `conversation` (none: a question on its own) given its recalled context; the new context kept. */
-  const answerIn = (conversation: Conversation | undefined, inbound: Inbound, context: ConversationContext | undefined, ev: EventReport) => {
+  const recall = async (conversation: Conversation | undefined) => (await conversations.recall(conversation))?.context;
+  /**
+   * The core's answer to what the user asked in `conversation` (none: a question on its own), its
+   * context recalled meanwhile; the new context kept.
+   */
+  const ask = async (text: string, userId: string | undefined, ev: EventReport, conversation?: Conversation, typed = true) => {
+    const [inbound, context] = await Promise.all([question(text, userId, ev, typed), recall(conversation)]);
     const turn = turnFor(inbound, context, ev);
     if (turn) conversations.keep(conversation, turn.context);
     return turn?.answer;
-  };
-  const recall = async (conversation: Conversation | undefined) => (await conversations.recall(conversation))?.context;
-  /** The core's answer to what the user asked in `conversation`, its context recalled meanwhile. */
-  const ask = async (text: string, userId: string | undefined, ev: EventReport, conversation?: Conversation, typed = true) => {
-    const [inbound, context] = await Promise.all([question(text, userId, ev, typed), recall(conversation)]);
-    return answerIn(conversation, inbound, context, ev);
   };
   const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
@@ -287,8 +286,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const kept = await conversations.recall(verdict.conversation);
     if (verdict.followUp && !kept) return ev.done('ignored', { reason: 'thread reply where the bot has not answered' });
     if (!(await firstDelivery(`event:${eventId}`, `msg:${verdict.channel}:${verdict.ts}`))) return ev.done('duplicate');
-    const answer = answerIn(verdict.conversation, await question(verdict.text, verdict.user, ev), kept?.context, ev);
-    await reply(ev, answer, verdict.channel, verdict.threadTs);
+    // A follow-up's text is noted only once it is answered: people also talk to each other in a
+    // thread, and what the core cannot read as a question to it is left alone.
+    const turn = turnFor(await question(verdict.text, verdict.user, verdict.followUp ? undefined : ev), kept?.context, ev);
+    if (verdict.followUp && turn?.answer.intent === 'unknown') return ev.done('ignored', { reason: 'thread reply not understood without a mention' });
+    if (verdict.followUp) ev.note({ text: verdict.text });
+    if (turn) conversations.keep(verdict.conversation, turn.context);
+    await reply(ev, turn?.answer, verdict.channel, verdict.threadTs);
   };
   app.event('app_mention', ({ event, body }) => answerMessage('mention', event, body.event_id));
   app.event('message', ({ event, body }) => answerMessage(event.channel_type === 'im' ? 'dm' : 'message', event, body.event_id));
