@@ -7,14 +7,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { converse, overview } from '../../src/core/handle.js';
-import type { ConversationContext, Inbound } from '../../src/core/types.js';
+import { overview } from '../../src/core/handle.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { cardButtons, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, menuEvent, messageEvent, newMessageId, type MessageSpec } from '../fakes/feishu-crypto.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
+import { recordingCore } from '../support/recording-core.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60015';
 const ENCRYPT_KEY = 'conversation-test-key';
@@ -30,23 +30,17 @@ let url: string;
 let now = Date.now();
 let store: MemoryStore;
 const logs: LogLine[] = [];
-/** Each question the core was asked, with the context it was handed and the one it returned to keep. */
-const asked: { text: string; context?: ConversationContext; kept?: ConversationContext }[] = [];
-const keptBy = (i: number) => asked[i]!.kept;
+const core = recordingCore();
+const { asked, keptBy } = core;
 // The adapter keeps answers to repeated questions (with the same context) without asking the core
 // again: each test asks questions of its own, so that every one reaches the recording core.
 
 beforeAll(async () => {
   fake = await FakeFeishu.start();
-  const recording = (inbound: Inbound, context?: ConversationContext) => {
-    const turn = converse(inbound, context);
-    asked.push({ text: inbound.text, context, kept: turn.context });
-    return turn;
-  };
   const shared: Store = { claim: (k, t) => store.claim(k, t), get: (k) => store.get(k), set: (k, v, t) => store.set(k, v, t) };
   adapter = createFeishuAdapter(
     { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin },
-    { converse: recording, overview, store: shared, logger: capturingLogger(logs), conversationWindowMs: WINDOW_MS },
+    { converse: core.converse, overview, store: shared, logger: capturingLogger(logs), conversationWindowMs: WINDOW_MS },
     { outbox: { retryDelayMs: 10 } },
   );
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');

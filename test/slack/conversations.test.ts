@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { converse, overview } from '../../src/core/handle.js';
-import type { ConversationContext, Inbound } from '../../src/core/types.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import type { PlatformAdapter } from '../../src/platforms/adapter.js';
@@ -18,6 +17,7 @@ import { SHARE_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
 import { jsonLogger } from '../support/logs.js';
+import { recordingCore } from '../support/recording-core.js';
 
 const SECRET = 'conversation-signing-secret-0123';
 const WINDOW_MS = 60_000;
@@ -30,10 +30,8 @@ let now = Date.now();
 /** The store's clock, moved by the tests to expire a window; replaced by a failing store in one test. */
 let store: Store;
 let log: ReturnType<typeof jsonLogger>;
-/** Each question the core was asked, with the context it was handed and the one it returned to keep. */
-const asked: { text: string; context?: ConversationContext; kept?: ConversationContext }[] = [];
-/** The context the core returned for question `i`. */
-const keptBy = (i: number) => asked[i]!.kept;
+const core = recordingCore();
+const { asked, keptBy } = core;
 /**
  * The context kept for a question asked on its own. (Repeated /iiot questions come from the ack
  * memo without reaching the core, so the tests use this rather than what was recorded for those.)
@@ -43,15 +41,10 @@ const standalone = (text: string) => converse({ text, platform: 'slack' }).conte
 beforeAll(async () => {
   fake = await FakeSlack.start();
   log = jsonLogger('debug');
-  const recording = (inbound: Inbound, context?: ConversationContext) => {
-    const turn = converse(inbound, context);
-    asked.push({ text: inbound.text, context, kept: turn.context });
-    return turn;
-  };
   // A store of the test's choosing behind a fixed one, so a test can swap it.
   const shared: Store = { claim: (k, t) => store.claim(k, t), get: (k) => store.get(k), set: (k, v, t) => store.set(k, v, t) };
   adapter = createSlackAdapter({ mode: 'http', botToken: 'xoxb-conversations', signingSecret: SECRET, apiUrl: fake.apiUrl },
-    { converse: recording, overview, store: shared, logger: log.logger, conversationWindowMs: WINDOW_MS });
+    { converse: core.converse, overview, store: shared, logger: log.logger, conversationWindowMs: WINDOW_MS });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   slack = new SlackSender(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, SECRET);
