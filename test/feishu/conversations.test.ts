@@ -14,6 +14,7 @@ import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/fei
 import { cardButtons, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, menuEvent, messageEvent, newMessageId, type MessageSpec } from '../fakes/feishu-crypto.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
+import { conversationOf } from '../../src/platforms/feishu/inbound.js';
 import { recordingCore } from '../support/recording-core.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60015';
@@ -136,5 +137,17 @@ describe('a card button', () => {
     await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'metrics', conv: 'oc_elsewhere:om_x' }, openId: ASKER, chatId: 'oc_groupchat00000000000000000000001' }));
     await post(cardActionEvent({ appId: APP_ID, token: TOKEN, value: { cmd: 'about', conv: `p2p:${ASKER}` }, openId: ASKER }));
     expect(asked.map((q) => q.context)).toEqual([undefined, undefined, undefined, keptBy(0)]);
+  });
+});
+
+describe('where a Feishu conversation is (inbound.ts)', () => {
+  const ev = (message: Record<string, unknown>) => ({ sender: { sender_id: { open_id: 'ou_a' } }, message: { message_id: 'om_m', chat_id: 'oc_c', ...message } });
+
+  it('is the person in a one-to-one chat, the chain or topic in a group; a thread or topic is answered in it', () => {
+    expect(conversationOf(ev({ chat_type: 'p2p' }))).toEqual({ conversation: { key: 'p2p:ou_a', span: 'dm' }, inThread: false });
+    expect(conversationOf(ev({ chat_type: 'p2p', thread_id: 'omt_1', root_id: 'om_r' }))).toEqual({ conversation: { key: 'p2p:ou_a', span: 'dm' }, inThread: true });
+    expect(conversationOf(ev({ chat_type: 'group' }))).toEqual({ conversation: { key: 'oc_c:om_m', span: 'thread' }, inThread: false });
+    expect(conversationOf(ev({ chat_type: 'group', root_id: 'om_r', parent_id: 'om_p' }))).toEqual({ conversation: { key: 'oc_c:om_r', span: 'thread' }, inThread: false });
+    expect(conversationOf(ev({ chat_type: 'topic_group', root_id: 'om_r', thread_id: 'omt_1' }))).toEqual({ conversation: { key: 'oc_c:om_r', span: 'thread' }, inThread: true });
   });
 });

@@ -13,6 +13,7 @@ import { startHttpServer } from '../../src/infra/http-server.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import type { PlatformAdapter } from '../../src/platforms/adapter.js';
 import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
+import { conversationOfPost, screenMessageEvent } from '../../src/platforms/slack/inbound.js';
 import { SHARE_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
@@ -234,5 +235,33 @@ describe('a store that fails or hangs', () => {
     const later = log.lines().slice(from);
     expect(later.filter((l) => l.level === 'error')).toEqual([]);
     expect(later.filter((l) => l.level === 'warn' && String(l.msg).includes('conversation'))).toHaveLength(1);
+  });
+});
+
+describe('where a Slack conversation is (inbound.ts)', () => {
+  const self = { botId: 'B0BOT', botUserId: BOT_USER_ID };
+  const event = (over: Record<string, unknown>) => ({ type: 'message', user: 'U1', text: '路径呢', channel: 'C1', ts: '2.2', ...over });
+
+  it('takes an un-mentioned reply in a channel or private-channel thread as a follow-up, nothing else', () => {
+    for (const channel_type of ['channel', 'group']) {
+      expect(screenMessageEvent(event({ channel_type, thread_ts: '1.1' }), self))
+        .toMatchObject({ kind: 'answer', threadTs: '1.1', conversation: { key: 'C1:1.1', span: 'thread' }, followUp: true });
+    }
+    expect(screenMessageEvent(event({ channel_type: 'channel', thread_ts: '2.2' }), self)).toMatchObject({ kind: 'ignore', reason: 'channel message outside a thread' });
+    expect(screenMessageEvent(event({ channel_type: 'mpim', thread_ts: '1.1' }), self).kind).toBe('ignore');
+    expect(screenMessageEvent(event({ channel_type: 'channel', thread_ts: '1.1', text: `<@${BOT_USER_ID}> 路径呢` }), self))
+      .toMatchObject({ kind: 'ignore', reason: 'mention: answered as app_mention' });
+  });
+
+  it('puts a top-level DM in the DM, a DM thread in its thread, a mention in its thread', () => {
+    expect(screenMessageEvent(event({ channel: 'D1', channel_type: 'im' }), self)).toMatchObject({ conversation: { key: 'D1', span: 'dm' } });
+    expect(screenMessageEvent(event({ channel: 'D1', channel_type: 'im', thread_ts: '1.1' }), self)).toMatchObject({ conversation: { key: 'D1:1.1', span: 'thread' } });
+    expect(screenMessageEvent(event({ type: 'app_mention' }), self)).toMatchObject({ threadTs: '2.2', conversation: { key: 'C1:2.2', span: 'thread' } });
+  });
+
+  it('finds the conversation of a card for a click: its thread, the DM, or the thread a shared card starts', () => {
+    expect(conversationOfPost('C1', '2.2', '1.1')).toEqual({ key: 'C1:1.1', span: 'thread' });
+    expect(conversationOfPost('D1', '2.2', undefined)).toEqual({ key: 'D1', span: 'dm' });
+    expect(conversationOfPost('C1', '2.2', undefined)).toEqual({ key: 'C1:2.2', span: 'thread' });
   });
 });

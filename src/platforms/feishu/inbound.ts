@@ -144,9 +144,9 @@ export function defaultLangFor(domain: string): Lang {
 export function conversationOf(ev: MessageEvent): { conversation?: Conversation; inThread: boolean } {
   const msg = ev.message;
   const openId = ev.sender?.sender_id?.open_id;
-  if (msg?.chat_type === 'p2p') return { conversation: openId ? personal(openId) : undefined, inThread: false };
-  const root = msg?.root_id || msg?.message_id;
   const inThread = !!msg?.thread_id || msg?.chat_type === 'topic_group';
+  if (msg?.chat_type === 'p2p') return { conversation: openId ? personal(openId) : undefined, inThread };
+  const root = msg?.root_id || msg?.message_id;
   return { conversation: msg?.chat_id && root ? { key: `${msg.chat_id}:${root}`, span: 'thread' } : undefined, inThread };
 }
 
