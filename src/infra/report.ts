@@ -13,8 +13,8 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics, type Platform } from './metrics.js';
 
 export type { Platform };
-/** What kind of inbound event: a slash command, @mention, direct message, button, home tab, bot menu… */
-export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'shortcut' | 'home' | 'menu';
+/** What kind of inbound event: a slash command, @mention, direct message, button, shortcut, home tab, bot menu, any other… */
+export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'shortcut' | 'home' | 'menu' | 'other';
 /** answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing to answer; failed: the reply could not be sent. */
 export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed';
 

@@ -173,12 +173,22 @@ function size(blocks: KnownBlock[]): number {
 
 /** Plain-text summary of the card for `text`; escaped because message `text` is mrkdwn. */
 export function fallbackText(card: Card): string {
-  const parts = [card.title, card.subtitle];
-  for (const s of card.sections) {
-    parts.push(s.heading, s.text, ...(s.items ?? []), ...(s.fields ?? []).map((f) => `${f.label}: ${f.value}`));
-  }
-  const text = parts.filter((p): p is string => !!p && p.trim().length > 0).join('\n');
+  const body = card.sections.map((s) => [s.heading, s.text, ...(s.items ?? []), ...(s.fields ?? []).map((f) => `${f.label}: ${f.value}`)]);
+  // The subtitle is often said again, in full, at the top of the card ("Tier: Rapid Rise" and then
+  // "Tier: Rapid Rise (one of 11)"): a notification says it once.
+  const subtitle = card.subtitle && !(body[0] ?? []).some((p) => p && restates(p, card.subtitle!)) ? card.subtitle : undefined;
+  const text = [card.title, subtitle, ...body.flat()].filter((p): p is string => !!p && p.trim().length > 0).join('\n');
   return truncate(escapeMrkdwn(text || card.title || 'iiot'), SLACK_LIMITS.fallbackText, true);
+}
+
+/** Words as compared by restates(): Han characters one by one (Chinese has no spaces), other words whole. */
+const words = (text: string): string[] => text.toLowerCase().match(/\p{Script=Han}|[\p{L}\p{N}]+/gu) ?? [];
+
+/** Whether `line` has every word of `short`: "梯队: 快速崛起（11个地区之一）" restates "快速崛起梯队". */
+function restates(line: string, short: string): boolean {
+  const have = new Set(words(line));
+  const wanted = words(short);
+  return wanted.length > 0 && wanted.every((w) => have.has(w));
 }
 
 /**

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mapImage } from '../../src/core/pictures.js';
+import { handle } from '../../src/core/handle.js';
 import type { Answer, Card } from '../../src/core/types.js';
 import {
   escapeMrkdwn, fallbackText, HOME_ACTION_ID, renderSlackAnswer, renderSlackCard, renderSlackFailure, renderSlackHome, renderSlackJson,
@@ -187,4 +188,23 @@ describe('any card at all', () => {
     }), { numRuns: 100 });
     expect(JSON.parse(renderSlackJson(undefined, {}, { response_type: 'ephemeral' }))).toEqual({ response_type: 'ephemeral', ...renderSlackFailure() });
   }, 30_000);
+});
+
+describe('the notification text', () => {
+  it('states a region\'s tier once, in either language, and still states it', () => {
+    const notification = (q: string) => renderSlackAnswer(handle({ text: q, platform: 'slack' })).text.split('\n');
+    const en = notification('Henan');
+    expect(en.slice(0, 2)).toEqual(['Henan 河南', 'Tier: Rapid Rise (one of 11)']);
+    expect(en.filter((l) => l.includes('Rapid Rise'))).toHaveLength(1);
+    const zh = notification('河南');
+    expect(zh.slice(0, 2)).toEqual(['河南', '梯队: 快速崛起（11个地区之一）']);
+    expect(zh.filter((l) => l.includes('快速崛起'))).toHaveLength(1);
+    // A tier card's member count, said by its subtitle and its list's heading alike.
+    expect(notification('tier rising --lang en').filter((l) => l === '11 regions')).toHaveLength(1);
+  });
+
+  it('keeps a subtitle that the card does not say again', () => {
+    const c = card({ subtitle: 'Tier: Leading the Way', sections: [{ fields: [{ label: 'Suggested path', value: 'Flagships lead' }] }] });
+    expect(fallbackText(c).split('\n')).toEqual(['Hubei', 'Tier: Leading the Way', 'Suggested path: Flagships lead']);
+  });
 });

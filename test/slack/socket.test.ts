@@ -9,19 +9,21 @@ import { ConfigError } from '../../src/infra/config.js';
 import { SHARE_ACTION_ID } from '../../src/render/slack.js';
 import { BOT_USER_ID, blockKitViolations, FakeSlack } from '../fakes/slack-api.js';
 import { eventEnvelope, slashCommand } from '../fakes/signing.js';
-import { quietLogger } from '../support/logs.js';
+import { broadcastMention, globalShortcut, slackbotDm, staleButton } from '../fakes/slack-shapes.js';
+import { jsonLogger, quietLogger } from '../support/logs.js';
 
 const json = (v: unknown) => JSON.stringify(v);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let fake: FakeSlack;
 let bot: RunningBot;
+const log = jsonLogger('info');
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
   bot = await startBot(
-    { port: 0, logLevel: 'error', slack: { mode: 'socket', botToken: 'xoxb-socket', appToken: 'xapp-1-socket', apiUrl: fake.apiUrl } },
-    { host: '127.0.0.1', logger: quietLogger },
+    { port: 0, logLevel: 'info', slack: { mode: 'socket', botToken: 'xoxb-socket', appToken: 'xapp-1-socket', apiUrl: fake.apiUrl } },
+    { host: '127.0.0.1', logger: log.logger },
   );
 });
 
@@ -96,6 +98,45 @@ describe('Socket Mode', () => {
     const update = await fake.waitForCall('chat.update', u + 1);
     expect(update.args).toMatchObject({ channel: 'C0GENERAL', ts: '1700002100.000100' });
     expect(json(update.args.blocks)).toContain('Getting Started');
+  });
+});
+
+describe('Socket Mode: the shapes real workspaces send (test/fakes/slack-shapes.ts)', () => {
+  const eventLine = async (ref: string) => {
+    await fake.waitFor(() => log.lines().find((l) => l.msg === 'event' && l.ref === ref), `the event line of ${ref}`);
+    return log.lines().filter((l) => l.msg === 'event' && l.ref === ref);
+  };
+
+  it('answers a broadcast mention in its thread, and never Slackbot', async () => {
+    const n = fake.callsTo('chat.postMessage').length;
+    fake.sendEnvelope({ envelope_id: 'env-bot-1', type: 'events_api', accepts_response_payload: false, payload: eventEnvelope(slackbotDm('1700002200.000100'), 'EvSOCKSLACKBOT') });
+    fake.sendEnvelope({
+      envelope_id: 'env-bc-1', type: 'events_api', accepts_response_payload: false,
+      payload: eventEnvelope(broadcastMention('湖北', '1700002200.000300', '1700002200.000200'), 'EvSOCKBROADCAST'),
+    });
+    await fake.waitForAck('env-bot-1');
+    const call = await fake.waitForCall('chat.postMessage', n + 1);
+    expect(call.args).toMatchObject({ channel: 'C0GENERAL', thread_ts: '1700002200.000200' });
+    expect(json(call.args.blocks)).toContain('示范引领');
+    expect(await eventLine('EvSOCKSLACKBOT')).toEqual([expect.objectContaining({ outcome: 'ignored', reason: 'Slackbot' })]);
+    await sleep(100);
+    expect(fake.callsTo('chat.postMessage').length).toBe(n + 1);
+  });
+
+  it('acks a stale button and a shortcut, and ignores a mention whose text is a number, with a warn line and no listener error', async () => {
+    fake.sendEnvelope({ envelope_id: 'env-stale-1', type: 'interactive', accepts_response_payload: false, payload: staleButton('old_refresh', fake.responseUrl('sock-stale')) });
+    fake.sendEnvelope({ envelope_id: 'env-sc-1', type: 'interactive', accepts_response_payload: true, payload: globalShortcut('sock_shortcut') });
+    fake.sendEnvelope({
+      envelope_id: 'env-num-1', type: 'events_api', accepts_response_payload: false,
+      payload: eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: 7, ts: '1700002300.000100', channel: 'C0GENERAL', event_ts: '1700002300.000100' }, 'EvSOCKNUM'),
+    });
+    await fake.waitForAck('env-stale-1');
+    await fake.waitForAck('env-sc-1');
+    await fake.waitForAck('env-num-1');
+    expect(await eventLine('old_refresh')).toEqual([expect.objectContaining({ kind: 'action', outcome: 'ignored' })]);
+    expect(await eventLine('sock_shortcut')).toEqual([expect.objectContaining({ kind: 'shortcut', outcome: 'ignored' })]);
+    expect(await eventLine('EvSOCKNUM')).toEqual([expect.objectContaining({ level: 'warn', outcome: 'ignored', reason: 'app_mention text is a number' })]);
+    expect(log.lines().filter((l) => l.level === 'error')).toEqual([]);
   });
 });
 

@@ -304,6 +304,11 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     sent(ev, await publishOverview(event.user));
   });
 
+  // Any other event type (a subscription added in the app's settings) is acked by Bolt; it gets its line too.
+  app.event(/^(?!(app_mention|message|app_home_opened)$)/, async ({ event, body }) => {
+    begin('other', body.event_id).done('ignored', { reason: `event type ${event.type.slice(0, 60)}: no listener` });
+  });
+
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${ACTION_PREFIX}`) },
     async ({ ack, body, action }) => {
       await ack();

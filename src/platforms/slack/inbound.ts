@@ -62,11 +62,11 @@ const NEW_MESSAGE_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
 const ignore = (reason: string): SlackMessageVerdict => ({ kind: 'ignore', reason });
 
 /**
- * Why an `app_mention` / `message` event's body cannot be read as one (Slack never sends these;
- * a signed body that does is refused by screen.ts in HTTP mode and ignored here over Socket Mode).
+ * Why an `app_mention` / `message` event cannot be read as one (Slack never sends these; a signed
+ * body that does is acked like any event, over HTTP or Socket Mode, and ignored with a warn line).
  * Undefined when it reads fine. Names fields and JSON types only, never their content.
  */
-export function malformedMessageEvent(event: SlackMessageEvent): string | undefined {
+function malformedMessageEvent(event: SlackMessageEvent): string | undefined {
   const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
   if (event.text === undefined ? event.type === 'app_mention' : typeof event.text !== 'string') {
     return `${String(event.type)} text is ${event.text === undefined ? 'missing' : kindOf(event.text)}`;
@@ -85,11 +85,11 @@ export function screenMessageEvent(event: SlackMessageEvent, self: SlackSelf): S
   const malformed = malformedMessageEvent(event);
   if (malformed) return { kind: 'ignore', reason: malformed, malformed: true };
   const { subtype, user } = event as { subtype?: string; user?: string };
-  // 2. Only people: never start a bot-to-bot loop, answer Slackbot, or answer our own replies.
-  // Slack's own file_share example carries `"bot_id": null` for a person's message.
+  // 2. Only people: never answer our own replies (message.im echoes them), start a bot-to-bot loop,
+  // or answer Slackbot. Slack's own file_share example carries `"bot_id": null` for a person's message.
+  if ((self.botUserId !== undefined && user === self.botUserId) || (self.botId !== undefined && event.bot_id === self.botId)) return ignore('own message');
   if (event.bot_id != null || subtype === 'bot_message') return ignore('bot message');
   if (user === SLACKBOT_USER_ID) return ignore('Slackbot');
-  if (self.botUserId !== undefined && user === self.botUserId) return ignore('own message');
   // 3.
   if (subtype !== undefined && !NEW_MESSAGE_SUBTYPES.has(subtype)) return ignore(`subtype ${subtype.slice(0, 40)}`);
   if (user === undefined) return ignore('no user');

@@ -19,7 +19,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** Body shapes Bolt answers or routes to a listener. */
 function routable(body: { [key: string]: unknown }): boolean {
   if (body.ssl_check === '1' || body.type === 'url_verification') return true;
-  if (body.event !== undefined) return isRecord(body.event);
+  if (body.event !== undefined) return isRecord(body.event) && typeof body.event.type === 'string'; // Bolt matches it as a string
   if (body.command !== undefined) return typeof body.command === 'string';
   // Bolt routes on the first action and matches its action_id as a string.
   if (body.actions !== undefined) {
