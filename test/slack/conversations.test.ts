@@ -249,6 +249,8 @@ describe('where a Slack conversation is (inbound.ts)', () => {
     }
     expect(screenMessageEvent(event({ channel_type: 'channel', thread_ts: '2.2' }), self)).toMatchObject({ kind: 'ignore', reason: 'channel message outside a thread' });
     expect(screenMessageEvent(event({ channel_type: 'mpim', thread_ts: '1.1' }), self).kind).toBe('ignore');
+    expect(screenMessageEvent(event({ channel_type: 'channel', thread_ts: '1.1', subtype: 'file_share', text: '' }), self))
+      .toMatchObject({ kind: 'ignore', reason: 'thread reply without words' });
     expect(screenMessageEvent(event({ channel_type: 'channel', thread_ts: '1.1', text: `<@${BOT_USER_ID}> 路径呢` }), self))
       .toMatchObject({ kind: 'ignore', reason: 'mention: answered as app_mention' });
   });

@@ -105,6 +105,8 @@ export function screenMessageEvent(event: SlackMessageEvent, self: SlackSelf): S
   if (threadTs === undefined || threadTs === ts) return ignore('channel message outside a thread');
   // The same message also arrives as an app_mention, answered there (and deduplicated on channel+ts).
   if (self.botUserId && text.includes(`<@${self.botUserId}`)) return ignore('mention: answered as app_mention');
+  // A file shared into the thread without words is not a question to the bot (rule 5 is for DMs).
+  if (!text.trim()) return ignore('thread reply without words');
   return { kind: 'answer', text, user, channel, ts, threadTs, conversation: inThread(channel, threadTs), followUp: true };
 }
 
