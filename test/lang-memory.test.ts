@@ -34,7 +34,9 @@ describe('the core with a fallback language', () => {
     expect(handle({ text: '湖北', platform: 'feishu', fallbackLang: 'en' }).lang).toBe('zh');
     expect(handle({ text: 'hubei', platform: 'feishu', fallbackLang: 'zh' }).lang).toBe('en');
     expect(handle({ text: 'tier rising --lang zh', platform: 'feishu', fallbackLang: 'en' }).lang).toBe('zh');
-    expect(handle({ text: '', platform: 'slack' }).lang).toBe('en');
+    // Nothing to go by at all (no fallback, no locale): the article's language.
+    expect(handle({ text: '', platform: 'slack' }).lang).toBe('zh');
+    expect(handle({ text: '', platform: 'slack', locale: 'en-US' }).lang).toBe('en');
   });
 });
 

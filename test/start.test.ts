@@ -131,7 +131,8 @@ async function answersOverLongConnection(cli: string[]): Promise<void> {
   const event = messageEvent({ appId: FEISHU.appId, token: '', chatType: 'p2p', text: '後發追趕有哪些省？' });
   expect((await feishu.pushEvent(event)).code).toBe(200);
   const reply = await waitFor(() => feishu.delivered.find((d) => d.target === event.event.message.message_id));
-  expect(cardText(reply.card)).toContain('山西、河北、内蒙古');
+  // Asked in Traditional characters, answered in them.
+  expect(cardText(reply.card)).toContain('山西、河北、內蒙古');
 }
 
 describe('iiot start with Slack credentials only', () => {
@@ -148,8 +149,24 @@ describe('iiot start against an API that never answers', () => {
     const run = start({ LOG_LEVEL: 'info', API_TIMEOUT_MS: '500', SLACK_MODE: 'http', SLACK_BOT_TOKEN: 'xoxb-start-hang', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toBe(`iiot: Slack did not answer auth.test within 0.5 s (${slack.apiUrl}): check the network and SLACK_API_URL`);
-    // Retried a bounded number of times, each call given up after API_TIMEOUT_MS.
-    expect(slack.callsTo('auth.test').filter((c) => c.token === 'xoxb-start-hang')).toHaveLength(3);
+    // What the line says is what happened: one call, given up after API_TIMEOUT_MS, not tried again.
+    expect(slack.callsTo('auth.test').filter((c) => c.token === 'xoxb-start-hang')).toHaveLength(1);
+  });
+
+  it('tries auth.test again when it fails at once (a 429), within API_TIMEOUT_MS, and starts', async () => {
+    slack.rateLimit('auth.test', 0, 2);
+    const port = await freePort();
+    const run = start({ API_TIMEOUT_MS: '5000', SLACK_MODE: 'http', SLACK_BOT_TOKEN: 'xoxb-start-429', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: slack.apiUrl, PORT: String(port) });
+    await waitForHealth(run, port);
+    expect(slack.callsTo('auth.test').filter((c) => c.token === 'xoxb-start-429')).toHaveLength(3);
+  });
+
+  it('does not wait out a Retry-After longer than API_TIMEOUT_MS: it stops at once with the reason', async () => {
+    slack.rateLimit('auth.test', 60, 1);
+    const run = start({ API_TIMEOUT_MS: '500', SLACK_MODE: 'http', SLACK_BOT_TOKEN: 'xoxb-start-long-429', SLACK_SIGNING_SECRET: SLACK_SECRET, SLACK_API_URL: slack.apiUrl, PORT: '0' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toMatch(/^iiot: Slack start-up failed .*rate/i);
+    expect(slack.callsTo('auth.test').filter((c) => c.token === 'xoxb-start-long-429')).toHaveLength(1);
   });
 
   it('gives up on Feishu\'s tenant token with one line naming it, and exits non-zero', async () => {
@@ -160,6 +177,7 @@ describe('iiot start against an API that never answers', () => {
     });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toBe(`iiot: Feishu did not answer /open-apis/auth/v3/tenant_access_token/internal within 0.5 s (${feishu.origin}): check the network and FEISHU_DOMAIN`);
+    expect(feishu.callsTo(/tenant_access_token/)).toHaveLength(1); // not tried again: the line is the whole wait
   });
 
   it('gives up on Feishu\'s bot info the same way', async () => {

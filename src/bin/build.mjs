@@ -15,24 +15,35 @@
  *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it. The
  *    same child checks data/ against its schemas: a bad edit fails the build, so `npm start` too.
  *
- * Everything is built in dist.next/ and swapped in, so a bot running from dist/ never sees half a
- * build. It takes a few seconds, so `npm start` rebuilds every time and dist/ is never older than
- * the sources; `npm test` checks the types (tsc --noEmit) and runs the sources through tsx.
- * src/bin/ (the launcher, this script) is not built.
+ * dist is a symbolic link to .dist-<key>/, where <key> is a hash of everything the build reads (src/,
+ * data/, package.json, the lock file, the Node version): see sourceKey(). Builds sit beside src/ and
+ * data/, as dist/ does, so the modules' paths to data/ hold. A build whose key dist/ already has does
+ * nothing, so `npm start` builds only after a change, and a second replica started beside the first
+ * pays nothing. Otherwise everything is built in a fresh .dist-tmp-<pid>-…/, renamed to
+ * .dist-<key>/ and swapped in by renaming a new link over dist: a reader of dist/ sees the old
+ * build or the new one, never none and never half of one, and any number of builds may run at once
+ * (the last to finish wins; two of the same sources make the same directory). The launcher resolves
+ * the link once (src/bin/bundle.js), so a running bot keeps the build it started with; the two
+ * builds before the current one are kept for such bots, older ones are removed.
+ * `npm test` checks the types (tsc --noEmit) and runs the sources through tsx.
+ * src/bin/ (the launcher, this script) is not built, but is part of the key.
  */
-import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync,
+  symlinkSync, utimesSync, writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, posix, relative } from 'node:path';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { commandNodeFlags } from './bundle.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const src = join(root, 'src');
 const out = join(root, 'dist');
-const next = join(root, 'dist.next');
-const bundle = join(next, 'iiot.cjs');
+/** Builds kept besides the current one, for bots still running from them (they load the picture renderer on first use). */
+const KEEP_PREVIOUS = 2;
 
 /**
  * The parts of packages the bundle takes instead of their entry points. Bolt's also loads its Express
@@ -65,31 +76,6 @@ const PARTS = {
 /** Source modules left out of the bundle, imported from their file of step 1 when first needed. */
 const LEFT_OUT = new Set(['pictures/draw.js']);
 
-const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
-  .filter((f) => !f.startsWith('bin/') && statSync(join(src, f)).isFile());
-const isSource = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
-
-rmSync(next, { recursive: true, force: true });
-
-// 1. One file per module.
-await build({
-  entryPoints: files.filter(isSource).map((f) => join(src, f)),
-  outdir: next,
-  outbase: src,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  // Linked maps: `NODE_OPTIONS=--enable-source-maps` makes stack traces name the TypeScript lines.
-  sourcemap: 'linked',
-  sourcesContent: false,
-  logLevel: 'warning',
-});
-for (const f of files.filter((f) => !isSource(f))) {
-  mkdirSync(dirname(join(next, f)), { recursive: true });
-  cpSync(join(src, f), join(next, f));
-}
-
-// 2. The bundle.
 /**
  * Our sources as the bundle needs them: `import.meta.url` becomes the module's URL in step 1;
  * `createRequire(import.meta.url)(x)` (node-sdk, loaded with require() for the reasons in
@@ -138,49 +124,167 @@ const ourSources = {
     b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
   },
 };
-const { metafile } = await build({
-  entryPoints: [join(src, 'iiot.ts')],
-  outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  // Whitespace and syntax minified, names not: class and function names stay as written (errors are
-  // logged by name) without keepNames, whose __name() call on every closure created cost the Slack
-  // path about a tenth of its CPU per request (npm run bench -- --only slack, --cpu-prof).
-  minifyWhitespace: true,
-  minifySyntax: true,
-  // Only for a terminal, and it resolves files at run time: loaded from node_modules as before.
-  external: ['pino-pretty'],
-  // Every import() is a require() of the bundle's own code; the renderer's goes through __import.
-  supported: { 'dynamic-import': false },
-  // __import: the launcher's when it runs the bundle through its code cache, import() under require().
-  banner: { js: 'var __moduleUrl=(f)=>require("node:url").pathToFileURL(require("node:path").join(__dirname,f)).href,__importer=typeof __import=="function"?__import:(u)=>import(u);' },
-  plugins: [ourSources],
-  absWorkingDir: root,
-  sourcemap: 'linked',
-  sourcesContent: false,
-  metafile: true,
-  logLevel: 'warning',
-});
-finishBundle(bundle);
-const bundled = Object.keys(metafile.inputs);
-for (const f of LEFT_OUT) {
-  if (bundled.includes(`src/${f.replace(/\.js$/, '.ts')}`)) throw new Error(`build: src/${f} must stay out of the bundle, but a static import pulled it in`);
-}
-writeFileSync(`${bundle}.LICENSES.txt`, licences(bundled));
+/** Steps 1–3 into `next`, a fresh directory that will be renamed to `built`. */
+async function buildInto(next, built) {
+  const { build } = await import('esbuild'); // loaded only when there is something to build
+  const bundle = join(next, 'iiot.cjs');
+  const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !f.startsWith('bin/') && statSync(join(src, f)).isFile());
+  const isSource = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
 
-// 3. data/ checked, and the code cache recorded by the Node that will run it, with the command's flags.
-try {
-  execFileSync(process.execPath, [...commandNodeFlags(), '--input-type=module', '-e',
-    `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
-     await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(out, 'iiot.cjs'))});`], { stdio: 'inherit' });
-} catch {
-  process.exit(1); // the child said why; dist/ is left as it was
+  // 1. One file per module.
+  await build({
+    entryPoints: files.filter(isSource).map((f) => join(src, f)),
+    outdir: next,
+    outbase: src,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Linked maps: `NODE_OPTIONS=--enable-source-maps` makes stack traces name the TypeScript lines.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
+  for (const f of files.filter((f) => !isSource(f))) {
+    mkdirSync(dirname(join(next, f)), { recursive: true });
+    cpSync(join(src, f), join(next, f));
+  }
+
+  // 2. The bundle.
+  const { metafile } = await build({
+    entryPoints: [join(src, 'iiot.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Whitespace and syntax minified, names not: class and function names stay as written (errors are
+    // logged by name) without keepNames, whose __name() call on every closure created cost the Slack
+    // path about a tenth of its CPU per request (npm run bench -- --only slack, --cpu-prof).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Only for a terminal, and it resolves files at run time: loaded from node_modules as before.
+    external: ['pino-pretty'],
+    // Every import() is a require() of the bundle's own code; the renderer's goes through __import.
+    supported: { 'dynamic-import': false },
+    // __import: the launcher's when it runs the bundle through its code cache, import() under require().
+    banner: { js: 'var __moduleUrl=(f)=>require("node:url").pathToFileURL(require("node:path").join(__dirname,f)).href,__importer=typeof __import=="function"?__import:(u)=>import(u);' },
+    plugins: [ourSources],
+    absWorkingDir: root,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  finishBundle(bundle);
+  const bundled = Object.keys(metafile.inputs);
+  for (const f of LEFT_OUT) {
+    if (bundled.includes(`src/${f.replace(/\.js$/, '.ts')}`)) throw new Error(`build: src/${f} must stay out of the bundle, but a static import pulled it in`);
+  }
+  writeFileSync(`${bundle}.LICENSES.txt`, licences(bundled));
+
+  // 3. data/ checked, and the code cache recorded by the Node that will run it, with the command's flags.
+  try {
+    execFileSync(process.execPath, [...commandNodeFlags(), '--input-type=module', '-e',
+      `import { recordCodeCache } from ${JSON.stringify(pathToFileURL(join(src, 'bin/bundle.js')).href)};
+       await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(built, 'iiot.cjs'))});`], { stdio: 'inherit' });
+  } catch {
+    throw Object.assign(new Error('build: recording the code cache failed'), { reported: true }); // the child said why
+  }
 }
 
-rmSync(out, { recursive: true, force: true });
-renameSync(next, out);
+const key = sourceKey();
+const built = join(root, `.dist-${key}`);
+if (isCurrent()) process.exit(0);
+if (!existsSync(built)) {
+  // Named by this process, so removeOldBuilds can tell one under way from one whose build died.
+  const next = join(root, `.dist-tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(next);
+  try {
+    await buildInto(next, built);
+  } catch (err) {
+    rmSync(next, { recursive: true, force: true });
+    if (err?.reported) process.exit(1); // the child said why; dist/ is left as it was
+    throw err;
+  }
+  try {
+    renameSync(next, built);
+  } catch (err) {
+    // Another build of the same sources finished first: its directory is the same build.
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+    rmSync(next, { recursive: true, force: true });
+  }
+}
+swapIn(built);
+removeOldBuilds();
+console.error(`build: dist/ is now ${relative(root, built)}`);
+
+/**
+ * What the build's output depends on, hashed: every file of src/ and data/ (path and content),
+ * package.json, the lock file (the dependencies bundled), and the Node that records the code cache.
+ */
+function sourceKey() {
+  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n`);
+  const files = ['src', 'data'].flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)));
+  for (const f of [...files, 'package.json', 'package-lock.json'].filter((f) => statSync(join(root, f)).isFile()).sort()) {
+    hash.update(`${f.split('\\').join('/')}\n`).update(readFileSync(join(root, f))).update('\n');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** dist/ is already this build. */
+function isCurrent() {
+  try {
+    return realpathSync(out) === realpathSync(built);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Points dist at `dir` by renaming a new link over it, which replaces it in one step. A dist/ that is
+ * a directory (from a build before these links) is moved aside first: that once, it is briefly absent.
+ */
+function swapIn(dir) {
+  const now = new Date();
+  utimesSync(dir, now, now); // the newest build, which removeOldBuilds keeps
+  const link = join(root, `.dist-link-${process.pid}-${Date.now()}`);
+  symlinkSync(relative(root, dir), link);
+  if (lstatSync(out, { throwIfNoEntry: false })?.isDirectory()) {
+    try {
+      renameSync(out, join(root, `.dist-old-${process.pid}-${Date.now()}`));
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // another build moved it aside first
+    }
+  }
+  renameSync(link, out);
+}
+
+/**
+ * Removes what no bot runs from: builds other than the current one and the KEEP_PREVIOUS newest
+ * others (a build another process is swapping in is less than a minute old, and kept too), and the
+ * unfinished builds of processes that are gone.
+ */
+function removeOldBuilds() {
+  const current = basename(realpathSync(out));
+  const entries = readdirSync(root).filter((name) => name.startsWith('.dist-'))
+    .map((name) => ({ name, path: join(root, name), mtime: lstatSync(join(root, name)).mtimeMs }));
+  const owner = (e) => Number(/^\.dist-(?:tmp|link)-(\d+)-/.exec(e.name)?.[1]);
+  const finished = entries.filter((e) => !owner(e) && e.name !== current).sort((a, b) => b.mtime - a.mtime);
+  for (const e of finished.slice(KEEP_PREVIOUS)) {
+    if (Date.now() - e.mtime > 60_000) rmSync(e.path, { recursive: true, force: true });
+  }
+  for (const e of entries.filter((e) => owner(e) && !isRunning(owner(e)))) rmSync(e.path, { recursive: true, force: true });
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
 
 /**
  * A dependency's file as bundled with one exact piece of text replaced, for what it would load or do at

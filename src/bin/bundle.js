@@ -6,7 +6,7 @@
  * (another Node version, other V8 flags) costs the time it would have saved, and memory: compiling
  * the bundle leaves some 20 MB in the C allocator that deserialising the cache does not.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
@@ -45,8 +45,11 @@ function evaluate(file, cachedData, filename = file) {
  * The bundle's exports (src/iiot.ts: run, preload, checkShippedData), with the recorded code cache when
  * there is one. Under --enable-source-maps it is require()d instead: Node maps the stack traces of
  * required modules to the TypeScript, not those of code compiled by vm.Script.
+ * dist is a link that a build replaces (src/bin/build.mjs): it is resolved once, so the bundle, its
+ * code cache and the modules it loads later (the picture renderer) all come from one build.
  */
-export function loadBundle(file) {
+export function loadBundle(linkedFile) {
+  const file = realpathSync(linkedFile);
   if (process.sourceMapsEnabled) return createRequire(import.meta.url)(file);
   let cachedData;
   try {

@@ -1,8 +1,8 @@
 import { COMMANDS } from './commands.js';
 import {
-  groupingById, groupings, metricById, pathById, pathsNamedFor, regionById, report, tierById, tierOf, type Grouping, type NamedPath, type Path,
+  groupingById, groupings, metricById, pathById, pathsNamedFor, personById, regionById, report, tierById, tierOf, type Grouping, type NamedPath, type Path,
 } from './data.js';
-import { colon, join, MESSAGES, metricLabel, paren, pathName, quote, regionName, regionTitle, tierName } from './i18n.js';
+import { colon, join, MESSAGES, metricLabel, paren, pathName, personWithRole, quote, regionName, regionTitle, tierName } from './i18n.js';
 import type { Query, RegionRef } from './parse.js';
 import { suggest } from './suggest.js';
 import type { Answer, Card, CardAction, CardSection, Intent, Lang, Tone } from './types.js';
@@ -55,7 +55,7 @@ function pathLine(ref: RegionRef, lang: Lang, short = false, named = namedPaths(
   // (in a row that already starts with the region's name, the city's is enough).
   const whose = !short && named.some((n) => n.city) ? `${regionName(ref.id, lang)}${colon(lang)}` : '';
   return named
-    .map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang)) : `${whose}${pathName(n.path.id, lang)}`))
+    .map((n) => (n.city ? m.namedVia(n.city[lang], pathName(n.path.id, lang), regionName(ref.id, lang)) : `${whose}${pathName(n.path.id, lang)}`))
     .join(lang === 'zh' ? '；' : '; ');
 }
 
@@ -65,12 +65,19 @@ function suggestionText(path: Path, lang: Lang, withRole = true): string {
   return (withRole ? m.suggestion : m.suggestionShort)(path.examples[lang], path.proposal[lang]);
 }
 
+/**
+ * One bullet per region in a list: the region's name, then its suggested paths, hedged as suggestions
+ * (a city among the examples, such as Shenzhen, is named as that region's city, never as a region).
+ */
+function regionPathItem(ref: RegionRef, lang: Lang): string {
+  return `${regionName(ref.id, lang)}${colon(lang)}${MESSAGES[lang].suggestedPath(pathLine(ref, lang, true))}`;
+}
+
 /** Paths suggested for the other members of a region's tier, labelled as theirs. */
 function peerPathItems(regionId: string, lang: Lang): string[] {
-  const tier = tierOf.get(regionId)!;
-  return tier.members
-    .filter((id) => id !== regionId)
-    .flatMap((id) => pathsNamedFor(id).map((n) => `${n.city ? n.city[lang] : regionName(id, lang)}${colon(lang)}${pathName(n.path.id, lang)}`));
+  return tierOf.get(regionId)!.members
+    .filter((id) => id !== regionId && pathsNamedFor(id).length > 0)
+    .map((id) => regionPathItem({ id }, lang));
 }
 
 /** Who the card's tiers and paths come from, in one closing line. */
@@ -80,23 +87,56 @@ function creditSection(lang: Lang, tiers: boolean, paths: boolean): CardSection[
   return lines.length > 0 ? [{ text: lines.join('\n') }] : [];
 }
 
-export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'region'): Answer {
+/**
+ * What the question asked for that the article gives only for the whole country or not at all: a
+ * region's own index or figures, a ranking. Said first, then the national figures it does give.
+ */
+export interface Unanswered {
+  ranking?: boolean;
+  /** National figures asked about next to a region (北京的发展指数): the article gives none per region. */
+  metricIds?: string[];
+}
+
+function unansweredSections(ref: RegionRef | undefined, asked: Unanswered, lang: Lang): CardSection[] {
+  const m = MESSAGES[lang];
+  const metricIds = asked.metricIds ?? [];
+  const sections: CardSection[] = [];
+  if (asked.ranking) sections.push({ text: m.noRanking });
+  if (metricIds.length > 0) {
+    sections.push({
+      text: ref ? m.noRegionFigure(regionName(ref.id, lang), join(metricIds.map((id) => metricLabel(id, lang)), lang)) : undefined,
+      fields: metricIds.map((id) => figureField(id, lang)),
+    });
+  }
+  return sections;
+}
+
+/** A national figure with who states it: 发展总指数: 2020年146.6（较上年+46.6）（出自《报告》）. */
+function figureField(id: string, lang: Lang): { label: string; value: string } {
+  const x = metricById.get(id)!;
+  return { label: x.label[lang], value: `${x.value[lang]}${paren(speakerText(x.by, MESSAGES[lang].saidBy), lang)}` };
+}
+
+export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'region', asked: Unanswered = {}): Answer {
   const m = MESSAGES[lang];
   const tier = tierOf.get(ref.id)!;
   const named = namedPaths(ref);
   const peers = tier.members.filter((id) => id !== ref.id);
   const sections: CardSection[] = [
     ...readingNotes([ref], lang),
+    ...unansweredSections(ref, asked, lang),
     { fields: [{ label: m.tier, value: m.tierOf(tier[lang], tier.members.length) }, { label: m.path, value: pathLine(ref, lang, false, named) }] },
     ...(named.length > 0 ? [{ text: [...new Set(named.map((n) => n.path))].map((p, i) => suggestionText(p, lang, i === 0)).join('\n') }] : []),
-    { heading: m.traits, text: tier.traits[lang] + (tier.note ? `\n${tier.note[lang]}` : '') },
+    // The tier's figure (3个指标占比超过70%) is the tier's, not this region's.
+    { heading: m.traits, text: tier.traits[lang] + (tier.note ? `\n${m.tierWide(regionName(ref.id, lang), tier.note[lang])}` : '') },
     { heading: m.peers, text: join(peers.map((id) => regionName(id, lang)), lang) },
   ];
   const peerPaths = named.length === 0 ? peerPathItems(ref.id, lang) : [];
   if (peerPaths.length > 0) sections.push({ heading: m.peerPaths, items: peerPaths });
   sections.push(...creditSection(lang, true, false));
   const strategyIds = named.map((n) => n.path.id);
-  return answer(intent, lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds, statedBy: speakers([tier.id], strategyIds) }, {
+  const metricIds = asked.metricIds ?? [];
+  return answer(intent, lang, { regionIds: [ref.id], tierIds: [tier.id], strategyIds, metricIds, statedBy: speakers([tier.id], strategyIds, metricIds) }, {
     title: regionTitle(ref.id, lang),
     subtitle: m.tierTitle(tier[lang]),
     tone: tier.id as Tone,
@@ -110,15 +150,17 @@ export function regionAnswer(ref: RegionRef, lang: Lang, intent: Intent = 'regio
   });
 }
 
-export function tierAnswer(tierIds: string[], lang: Lang): Answer {
+export function tierAnswer(tierIds: string[], lang: Lang, asked: Unanswered = {}): Answer {
   const m = MESSAGES[lang];
   if (tierIds.length !== 1) {
     const tiers = tierIds.length > 0 ? tierIds.map((id) => tierById.get(id)!) : report.tiers;
     const ids = tiers.map((t) => t.id);
-    return answer('tier', lang, { tierIds: ids, regionIds: tiers.flatMap((t) => t.members), statedBy: speakers(ids, []) }, {
+    const metricIds = asked.metricIds ?? [];
+    return answer('tier', lang, { tierIds: ids, regionIds: tiers.flatMap((t) => t.members), metricIds, statedBy: speakers(ids, [], metricIds) }, {
       title: m.allTiers,
       tone: 'info',
       sections: [
+        ...unansweredSections(undefined, asked, lang),
         { text: m.allTiersIntro },
         ...tiers.map((t) => ({ heading: `${t[lang]}${paren(String(t.members.length), lang)}`, text: join(t.members.map((id) => regionName(id, lang)), lang) })),
       ],
@@ -127,6 +169,7 @@ export function tierAnswer(tierIds: string[], lang: Lang): Answer {
   }
   const tier = tierById.get(tierIds[0])!;
   const sections: CardSection[] = [
+    ...unansweredSections(undefined, asked, lang),
     { heading: m.members(tier.members.length), text: join(tier.members.map((id) => regionName(id, lang)), lang) },
     { heading: m.traits, text: tier.traits[lang] },
   ];
@@ -207,8 +250,8 @@ function bySpeaker(metricIds: string[]): [string, string[]][] {
   return [...groups.entries()];
 }
 
-const speakerText = (by: string, table: { report: string; reporter: string; person: (id: string) => string }): string =>
-  by === 'report' || by === 'reporter' ? table[by] : table.person(by);
+const speakerText = (by: string, table: { report: string; article: string; reporter: string; person: (id: string) => string }): string =>
+  by === 'report' || by === 'article' || by === 'reporter' ? table[by] : table.person(by);
 
 export function metricsAnswer(metricIds: string[], lang: Lang): Answer {
   const m = MESSAGES[lang];
@@ -254,7 +297,7 @@ function regionRows(refs: RegionRef[], lang: Lang): CardSection[] {
     return [{
       heading: `${tier[lang]}${paren(join(inTier.map((ref) => regionName(ref.id, lang)), lang), lang)}`,
       items: [
-        ...withPath.map((ref) => `${regionName(ref.id, lang)}${colon(lang)}${pathLine(ref, lang, true)}`),
+        ...withPath.map((ref) => regionPathItem(ref, lang)),
         ...(without.length > 0 ? [m.noPathFor(join(without.map((ref) => regionName(ref.id, lang)), lang))] : []),
       ],
     }];
@@ -277,10 +320,10 @@ function stated(refs: RegionRef[]) {
   return { regionIds, tierIds, strategyIds, statedBy: speakers(tierIds, strategyIds) };
 }
 
-export function compareAnswer(refs: RegionRef[], lang: Lang): Answer {
+export function compareAnswer(refs: RegionRef[], lang: Lang, asked: Unanswered = {}): Answer {
   const m = MESSAGES[lang];
   const ids = stated(refs);
-  const sections: CardSection[] = [...readingNotes(refs, lang), ...regionRows(refs, lang)];
+  const sections: CardSection[] = [...readingNotes(refs, lang), ...unansweredSections(undefined, { ranking: asked.ranking }, lang), ...regionRows(refs, lang)];
   if (ids.tierIds.length === 1) sections.push({ text: m.sameTier(tierName(ids.tierIds[0], lang)) });
   else if (refs.length > MAX_SIDE_BY_SIDE) sections.push({ text: tierMix(ids.regionIds, lang) });
   sections.push(...creditSection(lang, true, true));
@@ -371,11 +414,13 @@ export function ambiguousAnswer(q: Query): Answer {
   const others = q.regions.map((r) => r.id);
   const commandFor = (id: string) =>
     others.length > 0 ? `compare ${[...others, id].join(' ')}` : q.keywords.has('path') ? `path ${id}` : `region ${id}`;
+  const label = (id: string) => `${regionById.get(id)!.zh} ${regionById.get(id)!.en}`;
   return answer('ambiguous', q.lang, { regionIds: ids }, {
     title: m.ambiguousTitle,
     tone: 'warning',
-    sections: [{ text: m.ambiguous(typed) }],
-    actions: ids.map((id) => button(`${regionById.get(id)!.zh} ${regionById.get(id)!.en}`, commandFor(id), q.lang)),
+    // The choices in the text too, numbered like the console's follow-ups: a text rendering shows no buttons.
+    sections: [{ text: m.ambiguous(typed), items: ids.map((id, i) => m.choice(i + 1, label(id))) }],
+    actions: ids.map((id) => button(label(id), commandFor(id), q.lang)),
   });
 }
 
@@ -420,24 +465,91 @@ export function unknownAnswer(q: Query): Answer {
   });
 }
 
-export function aboutAnswer(lang: Lang): Answer {
+/** Who says what in the article: each source with the figures it states, and Hu Jianbo's tiers and paths. */
+function whoSaysWhat(lang: Lang): string[] {
+  const m = MESSAGES[lang];
+  return bySpeaker(report.metrics.map((x) => x.id)).map(([by, ids]) => {
+    const figures = join(ids.map((id) => metricLabel(id, lang)), lang);
+    if (!personById.has(by)) return `${speakerText(by, m.saidByHeading)}${colon(lang)}${figures}`;
+    const his = by === TIERS_BY ? `${m.hisPart}${lang === 'zh' ? '；' : '; '}` : '';
+    return `${personWithRole(by, lang)}${colon(lang)}${his}${m.toldReporter(figures.toLowerCase())}`;
+  });
+}
+
+/** The report and the article: headline, release, reporter, method, who says what, the people quoted. */
+export function aboutAnswer(lang: Lang, asked: { publisher?: boolean } = {}): Answer {
   const m = MESSAGES[lang];
   return answer('about', lang, {}, {
     title: m.aboutTitle,
     tone: 'info',
     sections: [
+      ...(asked.publisher ? [{ text: m.unnamedPublisher }] : []),
       { fields: [
+        { label: m.headline, value: report.source.headline },
         { label: m.released, value: m.releasedValue },
         { label: m.publisher, value: m.publisherValue },
-        { label: m.method, value: m.methodValue(join(report.dimensions.map((d) => d[lang]), lang)) },
+        { label: m.method, value: m.methodValue },
       ] },
-      { heading: m.whoSaysWhat, items: m.whoSaysWhatItems },
+      { heading: m.whoSaysWhat, items: whoSaysWhat(lang) },
       { heading: m.quotes, items: report.people.flatMap((p) => p.quotes.map((q) => `${p[lang]}${paren(p.role[lang], lang)}${colon(lang)}${q[lang]}`)) },
     ],
-    actions: [button(m.buttons.tiers, 'tier all', lang), button(m.buttons.metrics, 'metrics', lang)],
+    actions: [
+      button(m.buttons.tiers, 'tier all', lang), button(m.buttons.metrics, 'metrics', lang),
+      ...report.people.map((p) => button(p[lang], `person ${p.id}`, lang)),
+    ],
   });
 }
 
+/** A person the article quotes: title, their words as quoted, and what else the article has them say. */
+export function personAnswer(personIds: string[], lang: Lang): Answer {
+  const m = MESSAGES[lang];
+  const people = personIds.map((id) => personById.get(id)!);
+  const figures = (id: string) => report.metrics.filter((x) => x.by === id);
+  const described = (id: string) => [
+    ...(report.statements.tiers.by === id ? [m.personDescribes.tiers] : []),
+    ...(report.statements.paths.by === id ? [m.personDescribes.paths] : []),
+    ...figures(id).map((x) => `${x.label[lang]}${colon(lang)}${x.value[lang]}`),
+  ];
+  const sections = people.flatMap((p): CardSection[] => [
+    ...(people.length > 1 ? [{ heading: `${p[lang]}${paren(p.role[lang], lang)}` }] : []),
+    // Curly quotes in English too: the words quoted have straight ones of their own ("5G + Industrial Internet").
+    { heading: m.personSaid, items: p.quotes.map((q) => (lang === 'zh' ? quote(q.zh, lang) : `“${q.en}”`)) },
+    ...(described(p.id).length > 0 ? [{ heading: m.personAlso, items: described(p.id) }] : []),
+  ]);
+  const statedBy = people.map((p) => p.id);
+  const tells = (pick: (s: typeof report.statements) => { by: string }) => statedBy.includes(pick(report.statements).by);
+  return answer('person', lang, { statedBy, metricIds: report.metrics.filter((x) => statedBy.includes(x.by)).map((x) => x.id) }, {
+    title: join(people.map((p) => p[lang]), lang),
+    subtitle: people.length === 1 ? people[0].role[lang] : undefined,
+    tone: 'info',
+    sections,
+    actions: [
+      ...(tells((s) => s.tiers) ? [button(m.buttons.tiers, 'tier all', lang)] : []),
+      ...(tells((s) => s.paths) ? [button(m.buttons.paths, 'path all', lang)] : []),
+      ...people.flatMap((p) => figures(p.id).map((x) => button(x.label[lang], `metrics ${x.id}`, lang))),
+      button(m.buttons.about, 'about', lang),
+    ],
+  });
+}
+
+/**
+ * The indicators the article names in the tiers' notes (标识解析二级节点, the three above 70%): each
+ * tier whose note names the one asked about, with the note as the article gives it.
+ */
+export function indicatorAnswer(tierIds: string[], lang: Lang): Answer {
+  const m = MESSAGES[lang];
+  const tiers = tierIds.map((id) => tierById.get(id)!);
+  return answer('tier', lang, { tierIds, regionIds: tiers.flatMap((t) => t.members), metricIds: ['indicators'], statedBy: speakers(tierIds, [], ['indicators']) }, {
+    title: m.indicatorsTitle,
+    tone: tiers.length === 1 ? (tiers[0].id as Tone) : 'info',
+    sections: [
+      { text: m.indicatorsIntro(report.indicatorCount) },
+      ...tiers.map((t) => ({ heading: `${m.tierTitle(t[lang])}${paren(join(t.members.map((id) => regionName(id, lang)), lang), lang)}`, text: t.note![lang] })),
+      ...creditSection(lang, true, false),
+    ],
+    actions: [...tiers.map((t) => button(m.buttons.tier(t[lang]), `tier ${t.id}`, lang)), button(m.buttons.metrics, 'metrics indicators', lang)],
+  });
+}
 /** Slack's App Home and similar overviews: the tiers with counts, the headline figures, how to ask. */
 export function overviewAnswer(lang: Lang): Answer {
   const m = MESSAGES[lang];

@@ -5,7 +5,7 @@ import type { Intent, Lang } from './types.js';
  * the Slack manifest's `/iiot` usage hint and the Feishu bot menu, so they never drift apart.
  */
 export interface CommandSpec {
-  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'group' | 'map' | 'about'>;
+  name: Extract<Intent, 'help' | 'region' | 'tier' | 'path' | 'metrics' | 'compare' | 'group' | 'map' | 'about' | 'person'>;
   /** Words that select this command, matched after normalisation (lower case, simplified Chinese). */
   keywords: { zh: string[]; en: string[] };
   args: Record<Lang, string>;
@@ -75,6 +75,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     args: { zh: '', en: '' },
     summary: { zh: '报告与来源', en: 'The report and the source article' },
     examples: { zh: ['来源'], en: ['about'] },
+  },
+  {
+    name: 'person',
+    keywords: { zh: ['是谁', '谁是'], en: ['who is', 'whos'] },
+    args: { zh: '<人名、职务或单位>', en: '<name, title or organisation>' },
+    summary: { zh: '文章引述的人：职务和原话', en: 'A person the article quotes: title and words' },
+    examples: { zh: ['胡坚波是谁', '工信部的局长说了什么'], en: ['Who is Zhao Zhiguo?'] },
   },
   {
     name: 'help',

@@ -24,10 +24,11 @@ const regionSchema = z.object({
 }).strict();
 
 /**
- * Who states a fact, and the article's sentence that says so (checked verbatim against the article):
- * the report itself, the reporter's own count, or a person quoted (an id of `people`).
+ * Who states a fact, as its sentence in the article does: the report (《报告》显示, 中称), the reporter's own
+ * count (记者梳理发现), a person quoted (an id of `people`), or the article itself, where the sentence names
+ * no source (then the card must not say the report states it).
  */
-const speaker = z.union([z.literal('report'), z.literal('reporter'), id]);
+const speaker = z.union([z.literal('report'), z.literal('reporter'), z.literal('article'), id]);
 const saidSchema = z.object({ by: speaker, sentence: z.string().min(4) }).strict();
 
 const tierSchema = z.object({
@@ -98,7 +99,7 @@ const reportSchema = z.object({
   for (const path of r.paths) {
     for (const n of path.named) if (!regionIds.has(n.region)) ctx.addIssue({ code: 'custom', message: `path ${path.id}: unknown region ${n.region}` });
   }
-  const speakers = new Set(['report', 'reporter', ...r.people.map((p) => p.id)]);
+  const speakers = new Set(['report', 'reporter', 'article', ...r.people.map((p) => p.id)]);
   const said = [r.statements.tiers, r.statements.paths, ...r.tiers.map((t) => t.said), ...r.paths.map((p) => p.said), ...r.metrics];
   for (const s of said) if (!speakers.has(s.by)) ctx.addIssue({ code: 'custom', message: `unknown speaker ${s.by}` });
 });

@@ -1,11 +1,12 @@
 import { regionById } from './data.js';
 import {
-  aboutAnswer, ambiguousAnswer, compareAnswer, groupAnswer, groupListAnswer, helpAnswer, metricsAnswer, notCoveredAnswer,
-  overviewAnswer, pathAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
+  aboutAnswer, ambiguousAnswer, compareAnswer, groupAnswer, groupListAnswer, helpAnswer, indicatorAnswer, metricsAnswer, notCoveredAnswer,
+  overviewAnswer, pathAnswer, personAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
 } from './cards.js';
 import { MESSAGES } from './i18n.js';
 import { parse, prepareParser, type Query } from './parse.js';
 import { mapAnswer, withPicture } from './pictures.js';
+import { inTraditional } from './traditional.js';
 import type { Answer, ConversationContext, Inbound, Lang, Turn } from './types.js';
 
 /**
@@ -15,7 +16,8 @@ import type { Answer, ConversationContext, Inbound, Lang, Turn } from './types.j
  */
 export function converse(inbound: Inbound, _context?: ConversationContext): Turn {
   const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
-  const answer = withPicture(answerFor(query));
+  const built = withPicture(answerFor(query));
+  const answer = query.traditional ? inTraditional(built) : built;
   return { answer, context: contextOf(answer) };
 }
 
@@ -41,11 +43,17 @@ function answerFor(q: Query): Answer {
   if (q.ambiguous) return ambiguousAnswer(q);
   if (q.groups.length > 0) return groupAnswer(q.groups, regions, lang);
   if (q.command === 'group' && q.all) return groupListAnswer(lang);
-  if (regions.length >= 2) return compareAnswer(regions, lang);
+  // What the article does not give as asked (a ranking, a region's own figure) is said on the card first.
+  const ranking = q.topics.has('ranking');
+  if (regions.length >= 2) return compareAnswer(regions, lang, { ranking });
   if (regions.length === 1) {
-    return keywords.has('path') || q.command === 'path' ? regionPathAnswer(regions[0], lang) : regionAnswer(regions[0], lang);
+    return keywords.has('path') || q.command === 'path' ? regionPathAnswer(regions[0], lang) : regionAnswer(regions[0], lang, 'region', { ranking, metricIds: q.metrics });
   }
   if (q.notCovered.length > 0) return notCoveredAnswer(q);
+  if (q.topics.has('publisher')) return aboutAnswer(lang, { publisher: true });
+  if (q.people.length > 0) return personAnswer(q.people, lang);
+  if (q.indicators.length > 0) return indicatorAnswer(q.indicators, lang);
+  if (ranking && q.paths.length === 0 && !keywords.has('path')) return tierAnswer(q.tiers, lang, { ranking, metricIds: q.metrics });
   if (q.tiers.length > 0) return tierAnswer(q.tiers, lang);
   if (q.paths.length > 0) return pathAnswer(q.paths, lang);
   if (q.metrics.length > 0) return metricsAnswer(q.metrics, lang);
@@ -56,7 +64,7 @@ function answerFor(q: Query): Answer {
   if (keywords.has('metrics') || q.command === 'metrics') return metricsAnswer([], lang);
   if (wantsCompare) return helpAnswer(lang, MESSAGES[lang].compareNeedsTwo);
   if (keywords.has('group')) return groupListAnswer(lang);
-  if (keywords.has('about') || q.command === 'about') return aboutAnswer(lang);
+  if (keywords.has('about') || keywords.has('person') || q.command === 'about') return aboutAnswer(lang);
   if (keywords.has('help') || q.leftovers.length === 0) return helpAnswer(lang);
   return unknownAnswer(q);
 }

@@ -9,9 +9,17 @@ import { hasCjk, nameKey } from './normalize.js';
 
 export type CommandName = CommandSpec['name'];
 
+/** Things people ask that the article does not answer as asked: it ranks no one and names no publisher. */
+export type Topic = 'ranking' | 'publisher';
+
 export type Entity =
   | { kind: 'region'; id: string; via?: Bilingual }
-  | { kind: 'tier' | 'path' | 'metric' | 'group'; ids: string[] }
+  | { kind: 'tier' | 'path' | 'group' | 'person'; ids: string[] }
+  /** `generic`: a word several figures share (5G, 指数), which gives way to a more specific one. */
+  | { kind: 'metric'; ids: string[]; generic?: boolean }
+  /** An indicator named in a tier's note (标识解析二级节点, 占比超过70%): the tiers whose note names it. */
+  | { kind: 'indicator'; ids: string[] }
+  | { kind: 'topic'; topic: Topic }
   | { kind: 'not-covered'; name: Bilingual }
   | { kind: 'ambiguous'; ids: string[] }
   | { kind: 'keyword'; command: CommandName }
@@ -37,6 +45,45 @@ const NOT_COVERED: { name: Bilingual; zh: string[]; en: string[] }[] = [
   { name: { zh: '澳门', en: 'Macao' }, zh: ['澳门'], en: ['macao', 'macau', 'aomen'] },
   { name: { zh: '台湾', en: 'Taiwan' }, zh: ['台湾', '台北', '高雄'], en: ['taiwan', 'taipei', 'kaohsiung'] },
 ];
+
+/** The people quoted, by their title and organisation too (工信部的局长, the Alliance's Secretary-General). */
+const PERSON_WORDS: Record<string, { zh: string[]; en: string[] }> = {
+  'hu-jianbo': {
+    zh: ['胡坚波', '秘书长', '工业互联网产业联盟', '产业联盟', '联盟秘书长'],
+    en: ['hu jianbo', 'hujianbo', 'jianbo', 'secretary general', 'secretary-general', 'alliance of industrial internet', 'industrial internet alliance', 'aii'],
+  },
+  'zhao-zhiguo': {
+    zh: ['赵志国', '局长', '信息通信管理局', '工业和信息化部', '工信部'],
+    en: ['zhao zhiguo', 'zhaozhiguo', 'zhiguo', 'director general', 'director-general', 'miit', 'ministry of industry and information technology', 'information and communications administration'],
+  },
+};
+
+const TOPIC_WORDS: Record<Topic, { zh: string[]; en: string[] }> = {
+  ranking: {
+    zh: ['排名', '排行', '排第几', '排在第几', '排第一', '谁排第一', '第一名', '得分', '评分', '分数', '最好', '最强', '最发达', '最领先', '最厉害', '最差', '最弱', '最落后', '谁更强', '谁更好', '哪个更强', '哪个更好'],
+    en: ['rank', 'ranks', 'ranked', 'ranking', 'rankings', 'best', 'strongest', 'worst', 'weakest', 'number one', 'no 1', 'top province', 'top region'],
+  },
+  publisher: {
+    zh: ['谁发布', '是谁发布', '由谁发布', '哪个机构发布', '发布者', '发布方', '发布单位', '发布机构', '谁编制', '是谁编制', '编制单位', '谁写的', '作者是谁', '谁出的'],
+    en: ['publisher', 'published', 'publishes', 'who released', 'released by', 'who wrote', 'author', 'authors', 'compiled'],
+  },
+};
+
+/**
+ * Words naming the indicators in the tiers' notes; each means the tiers whose note contains its `term`.
+ * The most specific first: the first entry to claim a word keeps it (二级节点 is only the rising tier's).
+ */
+const INDICATOR_WORDS: { term: string; zh: string[]; en: string[] }[] = [
+  { term: '二级节点', zh: ['标识解析二级节点', '二级节点'], en: ['secondary node', 'secondary nodes'] },
+  { term: '标识注册量', zh: ['标识注册', '标识注册量'], en: ['identifier registrations', 'identifier registration'] },
+  { term: '投融资总额', zh: ['投融资', '投融资总额'], en: ['investment and financing'] },
+  { term: '70%', zh: ['占比超过70%', '超过70%', '70%以上', '占比超过百分之七十'], en: ['over 70', 'above 70', 'more than 70', 'exceed 70', 'exceeds 70'] },
+  { term: '从0到1', zh: ['从0到1', '0到1'], en: ['0 to 1', 'zero to one'] },
+  { term: '标识解析', zh: ['标识解析', '标识解析体系', '接入标识解析体系'], en: ['identifier resolution', 'identifier-resolution'] },
+];
+
+/** Words several figures share: 5G (coverage, projects), 指数 (the overall index, the sub-indices). */
+const GENERIC_METRIC_WORDS = new Set(['5g', '5g+工业互联网', '指数', 'index']);
 
 const ALL_WORDS = { zh: ['所有', '全部', '全体', '各省', '31个'], en: ['all', 'every', 'everything'] };
 
@@ -108,12 +155,19 @@ function build(): Lexicon {
   for (const p of report.paths) {
     add([p.zh, p.en, p.id, ...p.zh.split(/——/), ...PATH_WORDS[p.id].zh, ...PATH_WORDS[p.id].en], { kind: 'path', ids: [p.id] });
   }
-  for (const m of report.metrics) add([...m.keywords.zh, ...m.keywords.en, m.id], { kind: 'metric', ids: [m.id] });
-  add(['5g', '5g+工业互联网'], { kind: 'metric', ids: report.metrics.filter((m) => m.id.startsWith('5g')).map((m) => m.id) });
+  // Before the figures: 占比超过70% is the leading tier's three indicators, not the 21% share (占比).
+  for (const { term, zh, en } of INDICATOR_WORDS) {
+    const ids = report.tiers.filter((t) => t.note?.zh.includes(term)).map((t) => t.id);
+    if (ids.length > 0) add([...zh, ...en], { kind: 'indicator', ids });
+  }
+  add(['5g', '5g+工业互联网'], { kind: 'metric', ids: report.metrics.filter((m) => m.id.startsWith('5g')).map((m) => m.id), generic: true });
+  for (const m of report.metrics) {
+    for (const word of [...m.keywords.zh, ...m.keywords.en, m.id]) add([word], { kind: 'metric', ids: [m.id], generic: GENERIC_METRIC_WORDS.has(word) || undefined });
+  }
   for (const nc of NOT_COVERED) add([...nc.zh, ...nc.en], { kind: 'not-covered', name: nc.name });
   add([...ALL_WORDS.zh, ...ALL_WORDS.en], { kind: 'all' });
-  // The people quoted are part of the about card.
-  for (const p of report.people) add([p.zh, p.en], { kind: 'keyword', command: 'about' });
+  for (const p of report.people) add([p.zh, p.en, ...PERSON_WORDS[p.id].zh, ...PERSON_WORDS[p.id].en], { kind: 'person', ids: [p.id] });
+  for (const [topic, words] of Object.entries(TOPIC_WORDS)) add([...words.zh, ...words.en], { kind: 'topic', topic: topic as Topic });
   for (const c of COMMANDS) add([...c.keywords.zh, ...c.keywords.en], { kind: 'keyword', command: c.name });
 
   const shortNames = new Map(report.regions.map((r) => [r.short, r.id]));

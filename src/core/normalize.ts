@@ -37,6 +37,13 @@ function simplify(s: string): string {
   return convert(s);
 }
 
+/** Text with characters that differ in Simplified Chinese (廣東, 屬於): the user writes Traditional. */
+export function isTraditional(text: string): boolean {
+  if (!hasCjk(text)) return false;
+  const s = text.slice(0, MAX_QUESTION_CHARS).normalize('NFKC');
+  return simplify(s) !== s;
+}
+
 /** Canonical matching form of already-stripped text. */
 export function normalize(text: string): string {
   let s = text.slice(0, MAX_QUESTION_CHARS).normalize('NFKC');

@@ -2,13 +2,15 @@ import { editDistance as distance } from './distance.js';
 import { COMMANDS } from './commands.js';
 import { soundAlikes } from './homophones.js';
 import { groupingById, regionById, type Bilingual } from './data.js';
-import { CJK_FILLER, lexicon, type CommandName, type Entity, type Lexicon } from './lexicon.js';
-import { hasCjk, latinWords, normalize, stripChatMarkup } from './normalize.js';
+import { CJK_FILLER, lexicon, type CommandName, type Entity, type Lexicon, type Topic } from './lexicon.js';
+import { hasCjk, isTraditional, latinWords, normalize, stripChatMarkup } from './normalize.js';
 import type { Lang } from './types.js';
 
 /** A question, understood: what it asks for and which of the dataset's things it names. */
 export interface Query {
   lang: Lang;
+  /** Written in Traditional characters (or `--lang zh-hant`): a Chinese answer is given in them too. */
+  traditional: boolean;
   /** The question as typed, markup stripped: quoted back to the user (renderers escape it). */
   echo: string;
   regions: RegionRef[];
@@ -17,6 +19,12 @@ export interface Query {
   metrics: string[];
   /** Regional groupings (长三角, Jing-Jin-Ji …). */
   groups: string[];
+  /** The people quoted, named by name, title or organisation. */
+  people: string[];
+  /** Indicators named in the tiers' notes (二级节点, 占比超过70%): the ids of the tiers whose note names them. */
+  indicators: string[];
+  /** Asked about what the article does not give as asked: a ranking, the report's publisher. */
+  topics: Set<Topic>;
   notCovered: Bilingual[];
   /** Toneless `shanxi`: the regions it could mean. */
   ambiguous?: { typed: string; ids: string[] };
@@ -222,26 +230,38 @@ function sameEntity(a: Entity | undefined, b: Entity): boolean {
   return a?.kind === b.kind && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** An explicit answer language: the `--lang zh|en` flag, or asked for in words. */
+/** An explicit answer language: the `--lang zh|en` flag (`zh-hant` from a Traditional card's buttons), or asked for in words. */
 const LANG_REQUESTS: [RegExp, Lang | undefined][] = [
-  [/(?:^|\s)--lang[=\s]+(zh|en)\b/i, undefined],
+  [/(?:^|\s)--lang[=\s]+(zh|en)(?:-hant)?\b/i, undefined],
   [/\b(?:in|into) english\b|(?:用|以)?英文(?:回答|回复)?|(?:用|以)英语(?:回答|回复)?/i, 'en'],
   [/\b(?:in|into) chinese\b|(?:用|以)中文(?:回答|回复)?/i, 'zh'],
 ];
 
-function takeLangRequest(text: string): { text: string; lang?: Lang } {
+function takeLangRequest(text: string): { text: string; lang?: Lang; hant?: boolean } {
   for (const [pattern, lang] of LANG_REQUESTS) {
     const m = pattern.exec(text);
-    if (m) return { text: text.replace(pattern, ' ').trim(), lang: lang ?? (m[1].toLowerCase() as Lang) };
+    if (m) return { text: text.replace(pattern, ' ').trim(), lang: lang ?? (m[1].toLowerCase() as Lang), hant: /-hant\b/i.test(m[0]) };
   }
   return { text };
 }
 
-/** Chinese characters → zh, Latin letters → en; digits, punctuation and emoji say nothing. */
+/** Full-width punctuation (？，。！) is typed with a Chinese input method. */
+const CJK_PUNCTUATION = /[\u3000-\u303f\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f]/;
+
+/**
+ * Chinese characters → zh; else a Latin word → en; else full-width punctuation (？？？) → zh. Digits,
+ * ASCII punctuation, emoji and terms that mix digits and letters (5G, 4G) say nothing: they are the
+ * same in both languages.
+ */
 function scriptLang(text: string): Lang | undefined {
   if (hasCjk(text)) return 'zh';
-  return /\p{Script=Latin}/u.test(text) ? 'en' : undefined;
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.some((w) => /\p{Script=Latin}/u.test(w) && !/\p{N}/u.test(w))) return 'en';
+  return CJK_PUNCTUATION.test(text) ? 'zh' : undefined;
 }
+
+/** The article's language: the answer's when neither the question nor the user's settings give one. */
+const DEFAULT_LANG: Lang = 'zh';
 
 /**
  * The language a question itself carries: one asked for (`--lang en`, `请用英文回答`), else its
@@ -260,12 +280,13 @@ export function questionLang(raw: string): Lang | undefined {
 export function parse(raw: string, explicitLang?: Lang, locale?: string, fallbackLang?: Lang): Query {
   const requested = takeLangRequest(stripChatMarkup(raw));
   const text = requested.text;
-  const lang: Lang = explicitLang ?? requested.lang ?? scriptLang(text) ?? fallbackLang ??
-    (locale?.toLowerCase().startsWith('zh') ? 'zh' : 'en');
+  const localeLang = locale ? (locale.toLowerCase().startsWith('zh') ? 'zh' : 'en') : undefined;
+  const lang: Lang = explicitLang ?? requested.lang ?? scriptLang(text) ?? fallbackLang ?? localeLang ?? DEFAULT_LANG;
 
   const norm = normalize(text);
   const query: Query = {
-    lang, echo: text, regions: [], tiers: [], paths: [], metrics: [], groups: [], notCovered: [],
+    lang, traditional: lang === 'zh' && (requested.hant === true || isTraditional(text)), echo: text,
+    regions: [], tiers: [], paths: [], metrics: [], groups: [], people: [], indicators: [], topics: new Set(), notCovered: [],
     keywords: new Set(), all: false, leftovers: [],
   };
 
@@ -290,6 +311,8 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string, fallbac
   query.leftovers = scan.leftovers;
 
   const push = (list: string[], ids: string[]) => ids.forEach((id) => list.includes(id) || list.push(id));
+  // A figure's own word wins over a word it shares with others: 在建项目 over 5G, 基础设施建设指数 over 指数.
+  const specific = scan.entities.some((e) => e.entity.kind === 'metric' && !e.entity.generic);
   for (const { entity, typed, corrected } of scan.entities) {
     switch (entity.kind) {
       case 'region':
@@ -297,7 +320,10 @@ export function parse(raw: string, explicitLang?: Lang, locale?: string, fallbac
         break;
       case 'tier': push(query.tiers, entity.ids); break;
       case 'path': push(query.paths, entity.ids); break;
-      case 'metric': push(query.metrics, entity.ids); break;
+      case 'metric': if (!(entity.generic && specific)) push(query.metrics, entity.ids); break;
+      case 'person': push(query.people, entity.ids); break;
+      case 'indicator': push(query.indicators, entity.ids); break;
+      case 'topic': query.topics.add(entity.topic); break;
       case 'group': push(query.groups, entity.ids); break;
       case 'not-covered':
         if (!query.notCovered.some((n) => n.en === entity.name.en)) query.notCovered.push(entity.name);
@@ -339,5 +365,6 @@ function addId(query: Query, id: string): void {
   else if (entity?.kind === 'path') query.paths.push(...entity.ids);
   else if (entity?.kind === 'metric') query.metrics.push(...entity.ids);
   else if (entity?.kind === 'group') query.groups.push(...entity.ids);
+  else if (entity?.kind === 'person') query.people.push(...entity.ids);
   else if (entity?.kind === 'all') query.all = true;
 }

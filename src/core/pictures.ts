@@ -16,7 +16,7 @@ export const TIER_COLORS: Record<string, string> = {
   'catching-up': '#26a69a',
   nascent: '#8bc34a',
 };
-/** Hong Kong, Macao and Taiwan: on the map, not in the report. */
+/** Hong Kong, Macao and Taiwan: on the map, not among the article's 31 regions. */
 export const NOT_COVERED_COLOR = '#c8c8c8';
 
 export const PICTURE_TEXT = {
@@ -25,12 +25,12 @@ export const PICTURE_TEXT = {
     barsTitle: '四大梯队各有几个地区',
     regionTitle: (region: string, tier: string) => `${region}：${tier}梯队`,
     tierTitle: (tier: string, n: number) => `${tier}梯队（${n}个地区）`,
-    notCovered: '港澳台：不在报告范围内',
+    notCovered: '港澳台：不在31个省（市、区）中',
     caption: '示意图：省界数据取自 Apache ECharts 的中国地图，并非经官方审核的标准地图',
     islands: '南海诸岛',
     regions: '地区数量',
     mapAlt: (tiers: string, highlight: string) =>
-      `中国31个省级地区按梯队着色的示意图${highlight}。${tiers}。香港、澳门、台湾为灰色，不在报告范围内。`,
+      `中国31个省级地区按梯队着色的示意图${highlight}。${tiers}。香港、澳门、台湾为灰色，不在文章所说的31个省（市、区）中。`,
     highlight: (names: string) => `，突出显示${names}`,
     tierAlt: (tier: string, n: number, members: string) => `${tier}${n}个：${members}`,
     barsAlt: (bars: string) => `柱状图：各梯队的地区数量，${bars}。`,
@@ -42,12 +42,12 @@ export const PICTURE_TEXT = {
     barsTitle: 'Regions per tier',
     regionTitle: (region: string, tier: string) => `${region}: ${tier}`,
     tierTitle: (tier: string, n: number) => `${tier} (${n} regions)`,
-    notCovered: 'Hong Kong, Macao, Taiwan: not covered by the report',
+    notCovered: 'Hong Kong, Macao, Taiwan: not among the 31 regions',
     caption: 'Schematic map: boundaries from Apache ECharts\' China map, not an officially reviewed map',
     islands: 'South China Sea Islands',
     regions: 'Regions',
     mapAlt: (tiers: string, highlight: string) =>
-      `Schematic map of China's 31 provincial-level regions coloured by tier${highlight}. ${tiers}. Hong Kong, Macao and Taiwan are grey: not covered by the report.`,
+      `Schematic map of China's 31 provincial-level regions coloured by tier${highlight}. ${tiers}. Hong Kong, Macao and Taiwan are grey: not among the article's 31 regions.`,
     highlight: (names: string) => `, highlighting ${names}`,
     tierAlt: (tier: string, n: number, members: string) => `${tier}, ${n}: ${members}`,
     barsAlt: (bars: string) => `Bar chart of regions per tier: ${bars}.`,

@@ -42,12 +42,16 @@ export function suggest(leftovers: string[], lang: Lang, max = 5): CardAction[] 
     if (/[\u3400-\u9fff]/.test(word)) {
       for (const c of CANDIDATES) {
         const shared = sharedChars(c.zhChars, word);
-        if (shared > 0 && (shared >= 2 || c.zh.length <= 3)) score(c, c.zh.length - shared);
+        // Plausibly a name: two of its characters (黑龙 → 黑龙江), or a single character typed on its own
+        // (湖 → 湖北, 湖南). One shared character in a longer fragment is chance: 今天天气 is no 天津.
+        if (shared >= 2 || (shared === 1 && [...word].length === 1)) score(c, c.zh.length - shared);
       }
     } else if (word.length >= 3 && word.length <= 24) {
-      const limit = Math.max(2, Math.floor(word.length / 3));
+      // A misspelt name keeps its first letter and most of the rest: `time` is no Tibet, `going` no Shaanxi.
+      const limit = Math.max(1, Math.floor(word.length / 3));
       for (const c of CANDIDATES) {
         for (const name of c.latin) {
+          if (name[0] !== word[0]) continue;
           const prefix = name.slice(0, word.length + 2);
           if (Math.abs(prefix.length - word.length) > limit) continue;
           const d = distance(word, prefix);

@@ -30,6 +30,7 @@ export type Intent =
   | 'compare'
   | 'group'
   | 'about'
+  | 'person'
   | 'map'
   | 'not-covered'
   | 'ambiguous'
@@ -109,7 +110,10 @@ export interface Answer {
   metricIds: string[];
   /** The regional groupings it is about (`yangtze-river-delta`, …); their members are in `regionIds`. */
   groupIds: string[];
-  /** Who states the facts it shows: `report`, `reporter` (the journalist's own count), or a person's id (`hu-jianbo`). */
+  /**
+   * Who states the facts it shows: `report`, `reporter` (the journalist's own count), `article` (the article
+   * states it without naming a source), or a person's id (`hu-jianbo`; on a person's card, that person).
+   */
   statedBy: string[];
   card: Card;
 }

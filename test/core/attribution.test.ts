@@ -33,7 +33,7 @@ describe('every card the bot can produce, in both languages', () => {
   it('covers both languages and every kind of answer', () => {
     expect(new Set(answers.map((a) => a.lang))).toEqual(new Set(['zh', 'en']));
     expect(new Set(answers.map((a) => a.intent))).toEqual(
-      new Set(['region', 'path', 'tier', 'metrics', 'compare', 'group', 'map', 'help', 'about', 'ambiguous', 'not-covered', 'unknown']),
+      new Set(['region', 'path', 'tier', 'metrics', 'compare', 'group', 'map', 'help', 'about', 'person', 'ambiguous', 'not-covered', 'unknown']),
     );
   });
 
@@ -93,10 +93,12 @@ describe('every card the bot can produce, in both languages', () => {
 describe('the figures card', () => {
   it('separates the report\'s figures from Hu Jianbo\'s and from the reporter\'s own count', () => {
     const zh = ask('核心数据').card;
-    expect(zh.sections.map((s) => s.heading)).toEqual(['《报告》显示', '胡坚波向记者介绍', '记者梳理（不是《报告》的数据）']);
-    expect(zh.sections[2].fields!.map((f) => f.label)).toEqual(['地方部署（记者梳理）']);
+    expect(zh.sections.map((s) => s.heading)).toEqual(['《报告》显示', '胡坚波向记者介绍', '文章所述（未注明出处）', '记者梳理（不是《报告》的数据）']);
+    expect(zh.sections[3].fields!.map((f) => f.label)).toEqual(['地方部署（记者梳理）']);
     const en = ask('metrics').card;
-    expect(en.sections.map((s) => s.heading)).toEqual(['From the report', 'Hu Jianbo told the reporter', "The reporter's own count (not from the report)"]);
+    expect(en.sections.map((s) => s.heading)).toEqual([
+      'From the report', 'Hu Jianbo told the reporter', 'Stated by the article (no source given)', "The reporter's own count (not from the report)",
+    ]);
   });
 
   it('says who states a single figure, beside the article\'s sentence', () => {
@@ -107,10 +109,10 @@ describe('the figures card', () => {
 });
 
 describe('the tiers card', () => {
-  it('credits Hu Jianbo\'s description of the report', () => {
-    expect(renderText(ask('梯队').card)).toContain('据工业互联网产业联盟秘书长胡坚波介绍，综合基础设施建设、融合应用发展、技术创新能力、产业发展生态四个方面');
-    expect(renderText(ask('tiers').card)).toContain("As Hu Jianbo, Secretary-General of the Alliance of Industrial Internet, describes the report's findings");
-    expect(renderText(ask('tier rising').card)).toMatch(/as Hu Jianbo, .* describes the report's findings/);
+  it('credits the tiers to Hu Jianbo\'s description, as the article does, without calling them the report\'s findings', () => {
+    expect(renderText(ask('梯队').card)).toContain('据工业互联网产业联盟秘书长胡坚波介绍，综合基础设施建设、融合应用发展、技术创新能力、产业发展生态四个方面，我国31个省（市、区）');
+    expect(renderText(ask('tiers').card)).toContain('As Hu Jianbo, Secretary-General of the Alliance of Industrial Internet, describes them:');
+    expect(renderText(ask('tier rising').card)).toMatch(/as Hu Jianbo, .* describes them\./);
   });
 
   it('still understands a numbered tier as input', () => {

@@ -4,7 +4,7 @@ import { handle } from '../../src/core/handle.js';
 import type { Answer } from '../../src/core/types.js';
 import { renderText } from '../../src/render/text.js';
 
-const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'group', 'about', 'not-covered', 'ambiguous', 'unknown'];
+const INTENTS = ['help', 'region', 'tier', 'path', 'metrics', 'compare', 'group', 'about', 'person', 'not-covered', 'ambiguous', 'unknown'];
 
 function expectWellFormed(a: Answer): void {
   expect(INTENTS).toContain(a.intent);

@@ -23,7 +23,7 @@ describe('region card', () => {
     const t = textOf(a.card);
     expect(t).toContain("None suggested: Hu Jianbo's examples do not include Yunnan");
     expect(t).toContain('Paths Hu Jianbo suggested for tier peers he gave as examples (for reference; not a suggestion for this region)');
-    expect(t).toContain('Shanxi: Break through at one point, overtake from behind');
+    expect(t).toContain('Shanxi: suggested: Break through at one point, overtake from behind');
   });
 
   it('gives a path as Hu Jianbo\'s suggestion for places like the region, in his words (zh, en)', () => {
@@ -49,7 +49,7 @@ describe('region card', () => {
   it('names Shenzhen as the city the radiate-outward path was named for', () => {
     const t = textOf(ask('Shenzhen').card);
     expect(t).toContain('Shenzhen → Guangdong');
-    expect(t).toContain("Shenzhen: Build strength within, radiate outward (Hu Jianbo's example is the city of Shenzhen)");
+    expect(t).toContain("Shenzhen: Build strength within, radiate outward (Hu Jianbo's example is the city of Shenzhen, in Guangdong)");
     expect(t).toContain('; Guangdong: Flagships lead, then roll out');
   });
 
@@ -96,8 +96,8 @@ describe('other cards', () => {
       'Leading the Way (Beijing)', 'Rapid Rise (Tianjin)', 'Catching Up (Hebei, Shanxi, Inner Mongolia, Liaoning, Jilin)',
     ]);
     expect(a.card.sections[2].items).toEqual([
-      'Shanxi: Break through at one point, overtake from behind',
-      'Inner Mongolia: Break through at one point, overtake from behind',
+      'Shanxi: suggested: Break through at one point, overtake from behind',
+      'Inner Mongolia: suggested: Break through at one point, overtake from behind',
       "Not among Hu Jianbo's examples: Hebei, Liaoning, Jilin",
     ]);
     const all = textOf(ask('对比所有地区').card);
@@ -116,9 +116,9 @@ describe('other cards', () => {
     expect(c.card.actions.map((x) => x.command)).toEqual(['compare hubei shanxi --lang en', 'compare hubei shaanxi --lang en']);
   });
 
-  it('says the report does not cover Hong Kong, Macao and Taiwan', () => {
-    expect(textOf(ask('香港').card)).toContain('报告评估的是中国大陆31个省（市、区），不包括香港');
-    expect(textOf(ask('hong kong and macau').card)).toContain('it does not cover Hong Kong, Macao');
+  it('says Hong Kong, Macao and Taiwan are not among the article\'s 31 regions, and what is general knowledge', () => {
+    expect(textOf(ask('香港').card)).toContain('文章说的是“我国31个省（市、区）”，香港不在其中，文章没有相关数据。（一般常识：');
+    expect(textOf(ask('hong kong and macau').card)).toContain("Not among the article's 31 provincial-level regions (省、市、区) of China: Hong Kong, Macao. The article gives no data there. (General knowledge:");
   });
 
   it('gives the report metadata on the about card', () => {

@@ -101,8 +101,8 @@ describe('grouping cards', () => {
   it('names Hong Kong and Macao as outside the report for the Greater Bay Area, with Guangdong inside', () => {
     const zh = ask('粤港澳大湾区');
     expect(zh.regionIds).toEqual(['guangdong']);
-    expect(textOf(zh)).toContain('香港、澳门不在报告范围内');
-    expect(textOf(ask('Greater Bay Area'))).toContain('Hong Kong, Macao: not covered');
+    expect(textOf(zh)).toContain('香港、澳门不在文章所说的“我国31个省（市、区）”之中');
+    expect(textOf(ask('Greater Bay Area'))).toContain("Hong Kong, Macao: not among the article's 31 provincial-level regions");
   });
 
   it('counts the tier mix', () => {

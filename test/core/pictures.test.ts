@@ -21,7 +21,7 @@ describe('the map command', () => {
     const zh = renderText(ask('地图').card);
     for (const t of report.tiers) expect(zh).toContain(`${t.zh}（${t.members.length}）`);
     expect(zh).toContain('湖北');
-    expect(zh).toContain('港澳台：不在报告范围内');
+    expect(zh).toContain('港澳台：不在31个省（市、区）中');
     expect(zh).toContain('示意图');
     const en = renderText(ask('map').card);
     expect(en).toContain('Leading the Way (6)');

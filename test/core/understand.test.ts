@@ -90,7 +90,7 @@ describe('phrasings people type', () => {
     ['hubei shi na ge tidui', { intent: 'region', regionIds: ['hubei'] }],
     ['houfa zhuigan', { intent: 'tier', tierIds: ['catching-up'] }],
     ['beijing shanghai duibi', { intent: 'compare', regionIds: ['beijing', 'shanghai'] }],
-    ['Who is Hu Jianbo?', { intent: 'about' }],
+    ['Who is Hu Jianbo?', { intent: 'person', statedBy: ['hu-jianbo'] }],
     ['你能做什么', { intent: 'help', lang: 'zh' }],
     ['compare shanxi and shaanxi', { intent: 'compare', regionIds: ['shaanxi', 'shanxi'] }],
     ['which tier is shaanxi', { intent: 'region', regionIds: ['shaanxi'], tierIds: ['rising'] }],

@@ -62,9 +62,9 @@ describe('legend and alt text', () => {
       { label: '快速崛起（11）', tierId: 'rising', color: TIER_COLORS.rising },
       { label: '后发追赶（10）', tierId: 'catching-up', color: TIER_COLORS['catching-up'] },
       { label: '孕育起步（4）', tierId: 'nascent', color: TIER_COLORS.nascent },
-      { label: '港澳台：不在报告范围内', color: NOT_COVERED_COLOR },
+      { label: '港澳台：不在31个省（市、区）中', color: NOT_COVERED_COLOR },
     ]);
-    expect(legend('en').map((e) => e.label)).toEqual(report.tiers.map((t) => `${t.en} (${t.members.length})`).concat('Hong Kong, Macao, Taiwan: not covered by the report'));
+    expect(legend('en').map((e) => e.label)).toEqual(report.tiers.map((t) => `${t.en} (${t.members.length})`).concat('Hong Kong, Macao, Taiwan: not among the 31 regions'));
     for (const e of legend('en')) expect(e.color).toMatch(/^#[0-9a-f]{6}$/);
   });
 

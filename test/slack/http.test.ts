@@ -162,7 +162,7 @@ describe('/iiot', () => {
     expect(handle({ text: '', platform: 'slack' }).intent).toBe('help');
     expect(help.blocks).toEqual(expected('help', 'help').blocks);
     // A bare /iiot has no language of its own: Share keeps the one it was answered in.
-    expect(empty.blocks).toEqual(expected('', 'help --lang en').blocks);
+    expect(empty.blocks).toEqual(renderSlackAnswer(handle({ text: '', platform: 'slack', fallbackLang: 'en' }), { share: 'help --lang en' }).blocks);
   });
 
   it('never lets a typed <!channel> or <@U…> ping anyone', async () => {

@@ -2,6 +2,7 @@ import { COMMANDS } from '../../src/core/commands.js';
 import { groupings, report } from '../../src/core/data.js';
 import { handle, overview } from '../../src/core/handle.js';
 import type { Answer, Lang } from '../../src/core/types.js';
+import { renderText } from '../../src/render/text.js';
 
 /** Every question that produces a distinct kind of card, for the renderers' limit tests. */
 export function allQuestions(): string[] {
@@ -39,7 +40,17 @@ export function allQuestions(): string[] {
     '<!channel> <at id=all></at> *bold* <b>html</b> & more',
     'x'.repeat(40_000),
     '',
+    // What the article says only in part: people, a ranking, a region's own figure, the publisher, indicators.
+    ...report.people.map((p) => `person ${p.id}`),
+    'who is the secretary-general', '胡坚波是谁', '工信部的局长', '哪个省排名第一', 'which province ranks first', '北京的发展指数是多少',
+    'what is Hubei\'s score', '示范引领里谁排第一', '北京和上海谁更强', 'who published the report', '谁发布的报告',
+    '占比超过70%的是哪些指标', '标识解析二级节点', 'identifier resolution', '基础设施建设指数', '5G+工业互联网在建项目有多少',
   ];
+}
+
+/** The words of every Chinese card (what test/tools/hant-phrases.ts collects the phrases of). */
+export function chineseCardTexts(): string[] {
+  return allAnswers().filter((a) => a.lang === 'zh').flatMap((a) => [renderText(a.card), ...a.card.actions.map((x) => x.label), a.card.image?.alt ?? '']);
 }
 
 /** Every card the bot can produce, in both languages, plus the App Home overviews. */

@@ -159,7 +159,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
     answer ? renderSlackAnswer(answer, opts) : renderSlackFailure();
   /**
-   * A private answer's picture: a message only the asker sees cannot carry a file (README, "Who can see
+   * A private answer's picture: a message only the asker sees cannot carry a file (docs/slack.md, "Who can see
    * an uploaded picture"), so it shows by `image_url` the bot serves itself, with PUBLIC_BASE_URL only.
    */
   const privatePicture = (answer: Answer | undefined): string | undefined =>
@@ -463,15 +463,20 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       const noAnswer = (call: string, ms: number) =>
         new StartupError(`Slack did not answer ${call} within ${seconds(ms)} (${where}): check the network${config.apiUrl ? ' and SLACK_API_URL' : ''}`);
       try {
-        // A few attempts, each bounded by the API timeout; a refused token is final at once.
+        // auth.test gets API_TIMEOUT_MS in all, as the docs say: a failure that comes back at once (the
+        // network refused, a 5xx, a 429) is tried again within it, a few times; no answer ends it, and so
+        // does a refused token.
+        const deadline = Date.now() + apiTimeoutMs;
         for (let attempt = 1; !identity; attempt++) {
           try {
-            const auth = await sender.auth.test();
+            const auth = await withTimeout(sender.auth.test(), deadline - Date.now(), () => noAnswer('auth.test', apiTimeoutMs));
             identity = { botId: auth.bot_id, botUserId: auth.user_id };
           } catch (err) {
+            if (isRequestTimeout(err)) throw noAnswer('auth.test', apiTimeoutMs);
             const verdict = slackVerdict(err, apiTimeoutMs);
-            if (!verdict.retry || attempt >= STARTUP_ATTEMPTS) throw isRequestTimeout(err) ? noAnswer('auth.test', apiTimeoutMs) : err;
-            await new Promise((r) => setTimeout(r, verdict.retryAfterMs ?? 1000));
+            const wait = verdict.retryAfterMs ?? 1000;
+            if (!verdict.retry || attempt >= STARTUP_ATTEMPTS || Date.now() + wait >= deadline) throw err;
+            await new Promise((r) => setTimeout(r, wait));
           }
         }
         await app.init();
@@ -508,7 +513,10 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
 }
 
-/** Attempts at a start-up call that times out or fails on the network before start-up gives up. */
+/**
+ * Attempts at auth.test that fail at once before start-up gives up, all within API_TIMEOUT_MS; Socket
+ * Mode's connection gets this many API timeouts.
+ */
 const STARTUP_ATTEMPTS = 3;
 
 class ResponseUrlError extends Error {

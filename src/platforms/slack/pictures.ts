@@ -5,7 +5,7 @@
  * once; a failure leaves the card as it is (it says everything the picture shows).
  *
  * Never a file uploaded into no channel: Slack gives it to the bot alone, and an image block naming it
- * is refused (`invalid_blocks`) or not shown to anyone else (README, "Who can see an uploaded picture").
+ * is refused (`invalid_blocks`) or not shown to anyone else (docs/slack.md, "Who can see an uploaded picture").
  *
  * Each answer uploads its picture again rather than reusing a file id kept from an earlier upload into
  * the same conversation: a kept id goes stale when a member or the workspace's retention deletes the
