@@ -50,7 +50,7 @@ async function consoleChat(): Promise<void> {
   const { runConsoleChat } = await import('./platforms/console/chat.js');
   // Only the cache's class: the renderer itself loads with the first picture.
   const pictures = picturesEnabled() ? new (await import('./pictures/index.js')).Pictures() : undefined;
-  return runConsoleChat(handle, process.stdin, process.stdout, pictures);
+  return runConsoleChat(converse, process.stdin, process.stdout, pictures);
 }
 
 /** Variables already in the environment win over .env. */

@@ -98,6 +98,13 @@ describe('npm start without credentials: console chat', () => {
     expect(r.stdout).not.toContain('图片');
   }, 60_000);
 
+  it('keeps one conversation for the session: a follow-up is read against the answer before it', () => {
+    const r = iiot(['start'], { input: '江苏\n它的路径呢\nEnglish please\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('江苏的发展路径 · 示范引领梯队\n接上文：江苏');
+    expect(r.stdout).toContain('Development path: Jiangsu · Tier: Leading the Way\nFollowing up on: Jiangsu');
+  });
+
   it('follows a numbered button of the previous card', () => {
     const r = iiot(['chat'], { input: 'shanxi\n2\n' });
     expect(r.stdout).toContain('[1] 山西 Shanxi  [2] 陕西 Shaanxi');

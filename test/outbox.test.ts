@@ -105,6 +105,23 @@ describe('Outbox', () => {
     expect(logs.at(-1)!.text).toBe('test: after dropped: the shutdown deadline has passed');
   });
 
+  it('drain: a reply whose turn comes after the shutdown deadline is logged with that deadline as its reason', async () => {
+    const logs: LogLine[] = [];
+    let now = 1_000;
+    const box = new Outbox('test', capturingLogger(logs), () => ({ retry: false, reason: 'refused' }), { perConversation: 1 }, undefined, () => now);
+    let release!: () => void;
+    const first = box.send('A', 'reply to A', () => new Promise<void>((r) => { release = r; }));
+    const second = box.send('A', 'picture upload for A', async () => {});
+    const drained = box.drain(now + 100);
+    now += 200; // the first reply is answered after the shutdown deadline: the second's turn comes too late
+    release();
+    expect(await first).toBe(true);
+    expect(await second).toBe(false);
+    await drained;
+    // Not "not sent within 60 s": its own deadline was far off.
+    expect(logs.map((l) => l.text)).toEqual(['test: picture upload for A failed: not sent by the shutdown deadline']);
+  });
+
   it('admit: an event goes ahead at once while there is room, waits for room while the backlog is full, and never longer than ackWaitMs', async () => {
     const box = outbox([], undefined, { maxPending: 2, ackWaitMs: 300 });
     const releases: (() => void)[] = [];

@@ -75,8 +75,9 @@ const nextTs = () => `1700100${String(++seq).padStart(3, '0')}.000100`;
 
 const mention = (ts: string, text = '湖北') =>
   ({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> ${text}`, ts, channel: 'C0GENERAL', event_ts: ts });
-const groupMessage = (spec: { messageId?: string; eventId?: string } = {}) =>
-  messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'group', text: '@_user_1 湖北', mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }], ...spec });
+const groupMessage = (spec: { messageId?: string; eventId?: string } = {}, region = '湖北') =>
+  messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'group', text: `@_user_1 ${region}`, mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }], ...spec });
+const imgKey = (card: any): string | undefined => card.body.elements.find((e: any) => e.tag === 'img')?.img_key;
 
 /** Slack replies (chat.postMessage) after both replicas had time to act on what they were sent. */
 async function slackRepliesAfter(before: number, atLeast: number): Promise<number> {
@@ -189,6 +190,23 @@ describe('two replicas on one Redis', () => {
       expect(followUp.body.reply_in_thread).toBe(true);
       // The conversation both replicas answered in is one entry in the shared store.
       expect(await replicas[1]!.bot.store.get(`conv:feishu:oc_groupchat00000000000000000000001:${root}`)).toBeDefined();
+    });
+
+    it('a map one replica uploaded goes in the other\'s first card: one API call, the key found in Redis', async () => {
+      const first = groupMessage({}, '西藏'); // a map no other test here asks for
+      await replicas[0]!.feishu(first);
+      await replicas[0]!.idle();
+      const firstCard = feishuApi.delivered.find((d) => d.target === first.event.message.message_id)!;
+      const patched = feishuApi.patched.find((p) => p.messageId === firstCard.messageId);
+      const key = patched && imgKey(patched.card);
+      expect(key).toMatch(/^img_v3_fake_/);
+      const before = feishuApi.calls.length;
+      const second = groupMessage({}, '西藏');
+      await replicas[1]!.feishu(second);
+      await replicas[1]!.idle();
+      const id = second.event.message.message_id;
+      expect(feishuApi.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual([`POST /open-apis/im/v1/messages/${id}/reply`]);
+      expect(imgKey(feishuApi.delivered.find((d) => d.target === id)!.card)).toBe(key);
     });
   });
 });

@@ -64,13 +64,13 @@ const closed = (socket: Socket) => new Promise<void>((resolve) => {
 });
 
 let ts = 1_700_200_000;
-function slackMention(channel: string) {
+function slackMention(channel: string, region = '湖北') {
   const t = `${++ts}.000100`;
-  return eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts: t, channel, event_ts: t });
+  return eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> ${region}`, ts: t, channel, event_ts: t });
 }
 
-function feishuMention() {
-  return messageEvent({ appId: FEISHU.appId, token: FEISHU.token, chatType: 'group', text: '@_user_1 湖北', mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }] });
+function feishuMention(region = '湖北', chatId?: string) {
+  return messageEvent({ appId: FEISHU.appId, token: FEISHU.token, chatType: 'group', text: `@_user_1 ${region}`, chatId, mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }] });
 }
 
 describe('SIGTERM', () => {
@@ -122,5 +122,49 @@ describe('SIGTERM', () => {
       expect.stringMatching(/slack: chat\.postMessage to C0HUNG failed: no answer from the API by the shutdown deadline$/),
       expect.stringMatching(new RegExp(`feishu: reply to ${feishuEvent.event.message.message_id} failed: no answer from the API by the shutdown deadline$`)),
     ]));
+  });
+
+  it('with pictures still on their way, each card either gets its picture or one line saying why not', async () => {
+    // A deadline shorter than drawing six maps: some pictures are cut by it.
+    const { run, port } = await startBoth({ SHUTDOWN_TIMEOUT_MS: '500' });
+    const regions = ['湖北', '西藏', '青海', '广东', '江苏', '四川'];
+    const slack = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SLACK_SECRET);
+    const slackEvents = regions.map((r, i) => slackMention(`C0PIC${i}`, r));
+    const feishuEvents = regions.map((r, i) => feishuMention(r, `oc_pictures${i}`));
+    await Promise.all([
+      ...slackEvents.map((e) => slack.event(e)),
+      ...feishuEvents.map((e) => deliver(`http://127.0.0.1:${port}/feishu/events`, e, { encryptKey: FEISHU.key })),
+    ]);
+    // Every card is out (each event's line says answered): only pictures are still under way.
+    await slackApi.waitFor(() => (logLines(run).filter((l) => l.msg === 'event' && l.outcome === 'answered').length === 12 ? true : undefined), 'all 12 cards', 20_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const errors = logLines(run).filter((l) => l.level === 'error').map((l) => l.msg as string);
+    let lines = 0;
+    /**
+     * A card without its picture has exactly one line; one with it, none, unless the call that brought
+     * it was still unanswered at the deadline (the bot cannot know it arrived, and says so).
+     */
+    const expectAccounted = (needle: string, pictured: boolean) => {
+      const about = errors.filter((m) => m.includes(needle));
+      if (!pictured) expect(about).toHaveLength(1);
+      else {
+        expect(about.length).toBeLessThanOrEqual(1);
+        for (const m of about) expect(m).toMatch(/no answer from the API by the shutdown deadline$/);
+      }
+      lines += about.length;
+    };
+    for (const e of feishuEvents) {
+      const card = feishuApi.delivered.find((d) => d.target === e.event.message.message_id)!;
+      expectAccounted(`picture for ${card.messageId} `, feishuApi.patched.some((p) => p.messageId === card.messageId));
+    }
+    for (const e of slackEvents) {
+      const { channel, ts: thread } = e.event as { channel: string; ts: string };
+      expectAccounted(`picture for thread ${thread}`, [...slackApi.files.values()].some((f) => f.channel === channel && f.completed));
+    }
+    // Every error line is one of those, each naming the shutdown deadline as its reason.
+    expect(errors).toHaveLength(lines);
+    for (const m of errors) expect(m).toMatch(/shutdown deadline/);
+    expect(errors.join('\n')).not.toMatch(/within 60 s/);
   });
 });

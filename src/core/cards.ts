@@ -15,18 +15,18 @@ const NO_IDS: Ids = { regionIds: [], tierIds: [], strategyIds: [], metricIds: []
 /** Who states what a card shows: the tiers and the paths are Hu Jianbo's (data/ says so), figures each their own. */
 const TIERS_BY = report.statements.tiers.by;
 const PATHS_BY = report.statements.paths.by;
-const speakers = (tierIds: string[], strategyIds: string[], metricIds: string[] = []): string[] => [...new Set([
+export const speakers = (tierIds: string[], strategyIds: string[], metricIds: string[] = []): string[] => [...new Set([
   ...(tierIds.length > 0 ? [TIERS_BY] : []),
   ...(strategyIds.length > 0 ? [PATHS_BY] : []),
   ...metricIds.map((id) => metricById.get(id)!.by),
 ])];
 
-function answer(intent: Intent, lang: Lang, ids: Partial<Ids>, card: Omit<Card, 'source'> & { source?: string }): Answer {
+export function answer(intent: Intent, lang: Lang, ids: Partial<Ids>, card: Omit<Card, 'source'> & { source?: string }): Answer {
   return { intent, lang, ...NO_IDS, ...ids, card: { source: MESSAGES[lang].source, ...card } };
 }
 
 /** A button whose command keeps the answer's language when clicked. */
-const button = (label: string, command: string, lang: Lang): CardAction => ({ label, command: `${command} --lang ${lang}` });
+export const button = (label: string, command: string, lang: Lang): CardAction => ({ label, command: `${command} --lang ${lang}` });
 
 const tierButtons = (lang: Lang): CardAction[] => report.tiers.map((t) => button(t[lang], `tier ${t.id}`, lang));
 
@@ -48,7 +48,7 @@ function namedPaths(ref: RegionRef): readonly NamedPath[] {
   return [...named.filter(viaCity), ...named.filter((n) => !viaCity(n))];
 }
 
-function pathLine(ref: RegionRef, lang: Lang, short = false, named = namedPaths(ref)): string {
+export function pathLine(ref: RegionRef, lang: Lang, short = false, named = namedPaths(ref)): string {
   const m = MESSAGES[lang];
   if (named.length === 0) return short ? m.noPathShort : m.noPath(regionName(ref.id, lang));
   // Once a city is in the line, every path says whose it is: the city's, or its whole region's
@@ -81,7 +81,7 @@ function peerPathItems(regionId: string, lang: Lang): string[] {
 }
 
 /** Who the card's tiers and paths come from, in one closing line. */
-function creditSection(lang: Lang, tiers: boolean, paths: boolean): CardSection[] {
+export function creditSection(lang: Lang, tiers: boolean, paths: boolean): CardSection[] {
   const m = MESSAGES[lang];
   const lines = [...(tiers ? [m.tierCredit] : []), ...(paths ? [m.pathCredit] : [])];
   return lines.length > 0 ? [{ text: lines.join('\n') }] : [];

@@ -3,6 +3,8 @@ import {
   aboutAnswer, ambiguousAnswer, compareAnswer, groupAnswer, groupListAnswer, helpAnswer, indicatorAnswer, metricsAnswer, notCoveredAnswer,
   overviewAnswer, pathAnswer, personAnswer, regionAnswer, regionPathAnswer, tierAnswer, unknownAnswer,
 } from './cards.js';
+import { answerFollowUp, contextOf } from './followup-answer.js';
+import { readFollowUp } from './followup.js';
 import { MESSAGES } from './i18n.js';
 import { parse, prepareParser, type Query } from './parse.js';
 import { mapAnswer, withPicture } from './pictures.js';
@@ -12,13 +14,16 @@ import type { Answer, ConversationContext, Inbound, Lang, Turn } from './types.j
 /**
  * THE handler: every platform's question, and every button click, comes through here, with the
  * context its conversation kept from the previous answer (if any). Pure and synchronous: text and
- * context in, the answer and the context to keep out, no I/O.
+ * context in, the answer and the context to keep out, no I/O. A question that stands on its own is
+ * answered the same with or without a context; a follow-up (`它的路径呢`, `add shaanxi`) is answered
+ * from the context by followup-answer.ts.
  */
-export function converse(inbound: Inbound, _context?: ConversationContext): Turn {
+export function converse(inbound: Inbound, context?: ConversationContext): Turn {
   const query = parse(inbound.text ?? '', inbound.lang, inbound.locale, inbound.fallbackLang);
-  const built = withPicture(answerFor(query));
-  const answer = query.traditional ? inTraditional(built) : built;
-  return { answer, context: contextOf(answer) };
+  const followUp = readFollowUp(inbound.text ?? '', query);
+  const turn = followUp ? answerFollowUp(followUp, query, context, standalone) : standalone(query, context);
+  // A question in Traditional characters is answered in them, a follow-up's answer too.
+  return query.traditional ? { ...turn, answer: inTraditional(turn.answer) } : turn;
 }
 
 /** A question on its own, outside any conversation (`iiot ask`, the App Home overview's buttons). */
@@ -26,11 +31,10 @@ export function handle(inbound: Inbound): Answer {
   return converse(inbound).answer;
 }
 
-/** What the next question of the conversation may refer back to: the answer's ids, not its words. */
-function contextOf(answer: Answer): ConversationContext | undefined {
-  if (answer.intent === 'help' || answer.intent === 'unknown') return undefined;
-  const { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds } = answer;
-  return { intent, lang, regionIds, groupIds, tierIds, strategyIds, metricIds };
+/** A question answered on its own; one with nothing to keep (help, not understood) keeps the conversation's context. */
+function standalone(query: Query, context?: ConversationContext): Turn {
+  const answer = withPicture(answerFor(query));
+  return { answer, context: contextOf(answer) ?? context };
 }
 
 /** Picks the intent: the most specific thing the question names wins. */

@@ -59,6 +59,7 @@ export function inTraditional(a: Answer): Answer {
     ...(a.card.subtitle !== undefined && { subtitle: t(a.card.subtitle) }),
     sections: a.card.sections.map(sectionInTraditional),
     ...(a.card.source !== undefined && { source: t(a.card.source) }),
+    ...(a.card.followUp !== undefined && { followUp: t(a.card.followUp) }),
     ...(a.card.image && { image: { ...a.card.image, alt: t(a.card.image.alt) } }),
     actions: a.card.actions.map((x) => ({ ...x, label: t(x.label), command: x.command.replace(/--lang zh$/, '--lang zh-hant') })),
   };

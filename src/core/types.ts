@@ -97,6 +97,8 @@ export interface Card {
   image?: CardImage;
   /** One line naming where the facts come from. */
   source?: string;
+  /** For an answer to a follow-up, the short line saying what it took from the conversation: `接上文：湖北`. */
+  followUp?: string;
   actions: CardAction[];
 }
 
@@ -119,9 +121,18 @@ export interface Answer {
 }
 
 /**
- * What the core keeps of a conversation between two questions: the ids and the intent of the last
- * answer, never the user's words. Adapters store it per conversation (a Slack thread, a Feishu topic,
- * a DM, the console session) and hand it back with the next question; only the core reads it.
+ * What a follow-up asks of the things under discussion (src/core/followup.ts reads it from the words).
+ * `why-strongest` / `why-weakest`: `why` asked right after `哪个最强` / `哪个最弱`.
+ */
+export type FollowUpAsk =
+  | 'about' | 'path' | 'tier' | 'peers' | 'metrics' | 'map' | 'strongest' | 'weakest' | 'with-path' | 'why'
+  | 'why-strongest' | 'why-weakest';
+
+/**
+ * What the core keeps of a conversation between two questions: what is under discussion (the ids and
+ * the intent of the last answer, or the set a follow-up asked about), never the user's words. Adapters
+ * store it as JSON per conversation (a Slack thread, a Feishu topic, a DM, the console session) and hand
+ * it back with the next question; only the core reads it, and it checks every id it reads.
  */
 export interface ConversationContext {
   intent: Intent;
@@ -131,11 +142,16 @@ export interface ConversationContext {
   tierIds: string[];
   strategyIds: string[];
   metricIds: string[];
+  /** The follow-up last asked about these (`哪个最强`), so `那长三角呢` asks it again of something else. */
+  ask?: FollowUpAsk;
 }
 
 /** One turn of a conversation: the answer, and the context to keep for the next question. */
 export interface Turn {
   answer: Answer;
-  /** Undefined when there is nothing worth keeping (help, a question not understood). */
+  /**
+   * Undefined when there is nothing worth keeping. A question with nothing of its own to keep (help, a
+   * question not understood) keeps the context it came with, so one slip does not end the conversation.
+   */
   context?: ConversationContext;
 }

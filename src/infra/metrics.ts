@@ -58,7 +58,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       labelNames: ['platform'], registers,
     }),
     repliesDropped: new Counter({
-      name: 'iiot_replies_dropped_total', help: 'Replies not delivered: given up after their attempts (failed) or refused with the backlog full (shed)',
+      name: 'iiot_replies_dropped_total', help: 'Replies and card pictures not delivered: given up after their attempts or cut by the shutdown deadline (failed), or refused with a backlog or the drawing queue full (shed)',
       labelNames: ['platform', 'reason'], registers,
     }),
     connectionUp: new Gauge({

@@ -292,9 +292,11 @@ export class Outbox {
       const deadline = Math.min(reply.deadline, this.shutdownDeadline);
       if (start >= deadline) {
         conv.queue.shift();
+        // Whichever deadline came first is the true reason.
+        const ownDeadline = reply.deadline <= this.shutdownDeadline;
         this.giveUp(reply, reply.lastReason
-          ? `${reply.lastReason}; the next attempt would be past its ${reply.deadline <= this.shutdownDeadline ? 'deadline' : 'shutdown deadline'}`
-          : `not sent within ${seconds(this.limits.deadlineMs)}`);
+          ? `${reply.lastReason}; the next attempt would be past its ${ownDeadline ? 'deadline' : 'shutdown deadline'}`
+          : ownDeadline ? `not sent within ${seconds(this.limits.deadlineMs)}` : 'not sent by the shutdown deadline');
         continue;
       }
       if (start > now) {

@@ -47,7 +47,7 @@ export interface Reporter {
   apiError(platform: Platform, method: string, retrying: boolean): void;
   /** How many replies are accepted and not yet sent (the outbox sets it). */
   pendingReplies(platform: Platform, count: number): void;
-  /** A reply given up after its attempts, or shed because the backlog was full (the outbox logs why). */
+  /** A reply or card picture given up (or cut by the shutdown deadline), or shed from a full backlog or drawing queue (logged where it happens). */
   replyDropped(platform: Platform, why: 'failed' | 'shed'): void;
   /** A long connection went down or came back (HTTP-mode adapters report up once ready). */
   connection(platform: Platform, up: boolean): void;

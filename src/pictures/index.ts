@@ -12,22 +12,43 @@ export interface Png {
   bytes: Buffer;
 }
 
+/** Answers reused from a memo carry the same image object: its id is worked out once. */
+const ids = new WeakMap<CardImage, { lang: Lang; id: string }>();
+
 /** The identity of what is drawn: the picture, its words and its language (not the alt text). */
 export function pictureId(image: CardImage, lang: Lang): string {
+  const kept = ids.get(image);
+  if (kept?.lang === lang) return kept.id;
   const drawn = JSON.stringify([lang, image.picture, image.title, image.legend]);
-  return createHash('sha256').update(drawn).digest('hex').slice(0, 24);
+  const id = createHash('sha256').update(drawn).digest('hex').slice(0, 24);
+  ids.set(image, { lang, id });
+  return id;
 }
 
 type Draw = typeof import('./draw.js');
 let renderer: Promise<Draw> | undefined;
 const loadRenderer = (): Promise<Draw> => (renderer ??= import('./draw.js'));
 
-export class PicturesBusy extends Error {}
+/** A picture refused because the drawing queue is full: shed, not a drawing that failed. */
+export class PicturesBusy extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} pictures already waiting to be drawn`);
+  }
+}
+
+/**
+ * Pictures that may wait to be drawn. Sized from what drawing costs: a warm map takes ~60 ms
+ * (`npm run bench -- --only pictures`), so 160 waiting are about 10 s of drawing. At 10 new pictures
+ * a second the queue empties as fast as it fills; the bound only bites when drawing falls far
+ * behind (a burst, a slow machine), and then a picture is shed rather than arriving minutes late.
+ * Each waiting picture holds only what to draw, not its PNG.
+ */
+export const MAX_WAITING_PICTURES = 160;
 
 export interface PictureOptions {
   /** Distinct pictures kept (each ~60–350 KB). Regions, tiers and the map are ~80; comparisons add more. */
   maxEntries?: number;
-  /** Pictures waiting to be drawn beyond the one being drawn; past that a card goes without. */
+  /** Pictures waiting to be drawn beyond the one being drawn; past that a card goes without (PicturesBusy). */
   maxQueue?: number;
   /**
    * Stop the rasteriser's thread after this long without a drawing (default 2 minutes), giving back
@@ -51,7 +72,7 @@ export class Pictures {
 
   constructor(options: PictureOptions = {}) {
     this.maxEntries = options.maxEntries ?? 128;
-    this.maxQueue = options.maxQueue ?? 16;
+    this.maxQueue = options.maxQueue ?? MAX_WAITING_PICTURES;
     this.idleMs = options.idleMs;
   }
 
@@ -63,15 +84,12 @@ export class Pictures {
       this.done.set(id, hit);
       return hit;
     }
-    if (this.waiting >= this.maxQueue) return Promise.reject(new PicturesBusy(`${this.waiting} pictures already waiting`));
+    if (this.waiting >= this.maxQueue) return Promise.reject(new PicturesBusy(this.waiting));
     this.waiting++;
     const drawing = this.queue.then(async () => {
-      try {
-        const { drawPng } = await loadRenderer();
-        return { id, bytes: await drawPng(image, lang, this.idleMs) };
-      } finally {
-        this.waiting--;
-      }
+      this.waiting--; // its turn: no longer waiting
+      const { drawPng } = await loadRenderer();
+      return { id, bytes: await drawPng(image, lang, this.idleMs) };
     });
     this.queue = drawing.catch(() => undefined);
     this.done.set(id, drawing);

@@ -10,7 +10,7 @@ import type { CardImage, Lang } from '../core/types.js';
 import { refuse, type Route } from '../infra/http-server.js';
 import type { Logger } from '../infra/log.js';
 import type { Store } from '../infra/store.js';
-import { pictureId, type Pictures } from '../pictures/index.js';
+import { pictureId, PicturesBusy, type Pictures } from '../pictures/index.js';
 
 export const PICTURES_PATH = '/pictures/';
 /** Issued pictures kept in memory; regions, tiers and the map are ~80 per language. */
@@ -25,8 +25,6 @@ interface Drawn { image: CardImage; lang: Lang }
 
 export class PictureLinks {
   private readonly issued = new Map<string, Drawn>();
-  /** Answers reused from a memo carry the same image object: its hash is worked out once. */
-  private readonly ids = new WeakMap<CardImage, string>();
 
   constructor(
     private readonly baseUrl: string,
@@ -35,11 +33,7 @@ export class PictureLinks {
 
   /** The picture's public URL; from now on the route serves it. */
   urlFor(image: CardImage, lang: Lang): string {
-    let id = this.ids.get(image);
-    if (!id) {
-      id = pictureId(image, lang);
-      this.ids.set(image, id);
-    }
+    const id = pictureId(image, lang);
     this.remember(id, { image, lang });
     return `${this.baseUrl}${PICTURES_PATH}${id}.png`;
   }
@@ -82,7 +76,7 @@ export class PictureLinks {
     try {
       bytes = (await this.deps.pictures.png(drawn.image, drawn.lang)).bytes;
     } catch (err) {
-      this.deps.logger.warn(`pictures: ${id}.png not served (drawing failed):`, (err as Error)?.message ?? err);
+      this.deps.logger.warn(`pictures: ${id}.png not served (${err instanceof PicturesBusy ? 'shed' : 'drawing failed'}):`, (err as Error)?.message ?? err);
       return void res.writeHead(503, { 'retry-after': '5' }).end();
     }
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': bytes.length, 'cache-control': CACHE_CONTROL });

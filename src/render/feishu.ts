@@ -201,6 +201,8 @@ function buttonRow(actions: CardAction[], conversation: string | undefined): Col
 
 function build(card: Card, sections: CardSection[], omitted: number, compactFields: boolean, opts: RenderOptions): FeishuCard {
   const elements: FeishuElement[] = [];
+  // What a follow-up took from the conversation: small print above the answer.
+  if (card.followUp) elements.push(md(escapeFeishuMarkdown(plain(card.followUp, MAX_TEXT_CHARS)), 'notation'));
   for (const section of sections) {
     const text = sectionText(section);
     if (text) elements.push(md(text));

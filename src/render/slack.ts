@@ -177,7 +177,7 @@ export function fallbackText(card: Card): string {
   // The subtitle is often said again, in full, at the top of the card ("Tier: Rapid Rise" and then
   // "Tier: Rapid Rise (one of 11)"): a notification says it once.
   const subtitle = card.subtitle && !(body[0] ?? []).some((p) => p && restates(p, card.subtitle!)) ? card.subtitle : undefined;
-  const text = [card.title, subtitle, ...body.flat()].filter((p): p is string => !!p && p.trim().length > 0).join('\n');
+  const text = [card.title, subtitle, card.followUp, ...body.flat()].filter((p): p is string => !!p && p.trim().length > 0).join('\n');
   return truncate(escapeMrkdwn(text || card.title || 'iiot'), SLACK_LIMITS.fallbackText, true);
 }
 
@@ -210,6 +210,8 @@ function layoutCard(card: Card, opts: RenderOptions): SlackMessage & { blocksJso
   const maxChars = opts.maxChars ?? SLACK_LIMITS.blockChars;
   const head: KnownBlock[] = [{ type: 'header', text: plain(card.title, SLACK_LIMITS.header) }];
   if (card.subtitle?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.subtitle), SLACK_LIMITS.contextText)] });
+  // What a follow-up took from the conversation, in the same small print as the subtitle.
+  if (card.followUp?.trim()) head.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(card.followUp), SLACK_LIMITS.contextText)] });
   const body: KnownBlock[] = card.sections.flatMap(sectionBlocks);
   if (card.image && opts.pictureUrl) body.push(imageBlock(card, opts.pictureUrl));
   const tail: KnownBlock[] = [];

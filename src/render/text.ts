@@ -3,6 +3,7 @@ import type { Card } from '../core/types.js';
 /** A card as plain text: for terminals, logs and the platforms' notification fallbacks. */
 export function renderText(card: Card, options: { numberActions?: boolean } = {}): string {
   const lines: string[] = [card.subtitle ? `${card.title} · ${card.subtitle}` : card.title];
+  if (card.followUp) lines.push(card.followUp);
   for (const s of card.sections) {
     lines.push('');
     if (s.heading) lines.push(`${s.heading}`);

@@ -18,6 +18,8 @@ interface Case {
   /** What `handle()` must answer, so the bench cannot silently measure the wrong path. */
   intent: Intent;
   regions?: string[];
+  /** A follow-up: the question before it, whose context it is answered with (through converse()). */
+  after?: string;
 }
 
 /** 40,000 characters of deterministic noise: CJK, Latin, digits, punctuation, fake mentions. */
@@ -47,6 +49,11 @@ export const CASES: Case[] = [
   { key: 'compare-all', label: 'compare all, grouped by tier', text: 'compare all', intent: 'compare' },
   { key: 'metrics', label: 'metrics (指标)', text: '指标', intent: 'metrics' },
   { key: 'help', label: 'help', text: 'help', intent: 'help' },
+  { key: 'follow-up-path', label: 'follow-up (江苏 → 它的路径呢)', text: '它的路径呢', after: '江苏', intent: 'path', regions: ['jiangsu'] },
+  {
+    key: 'follow-up-edit', label: 'follow-up (compare sichuan and chongqing → add shaanxi)', text: 'add shaanxi',
+    after: 'compare sichuan and chongqing', intent: 'compare', regions: ['sichuan', 'chongqing', 'shaanxi'],
+  },
   { key: 'garbage-40k', label: '40,000-char garbage', text: garbage(40_000), intent: 'unknown' },
 ];
 
@@ -80,7 +87,7 @@ function measure(fn: () => unknown, budgetMs: number, maxSamples = 500_000): Sum
 const compiled = <T>(path: string): Promise<T> => import(new URL(`../../dist/${path}`, import.meta.url).href) as Promise<T>;
 
 export async function benchCore(opts: BenchOptions): Promise<Section> {
-  const [{ handle }, { renderFeishuCard }, { renderSlackAnswer }, { renderText }] = await Promise.all([
+  const [{ converse }, { renderFeishuCard }, { renderSlackAnswer }, { renderText }] = await Promise.all([
     compiled<typeof import('../../src/core/handle.js')>('core/handle.js'),
     compiled<typeof import('../../src/render/feishu.js')>('render/feishu.js'),
     compiled<typeof import('../../src/render/slack.js')>('render/slack.js'),
@@ -94,11 +101,13 @@ export async function benchCore(opts: BenchOptions): Promise<Section> {
 
   for (const c of CASES) {
     const inbound = { text: c.text, platform: 'slack' as const };
-    const answer: Answer = handle(inbound);
+    const context = c.after === undefined ? undefined : converse({ text: c.after, platform: 'slack' }).context;
+    const handle = () => converse(inbound, context).answer;
+    const answer: Answer = handle();
     if (answer.intent !== c.intent || (c.regions && answer.regionIds.join() !== c.regions.join())) {
       throw new Error(`core bench: "${c.key}" answered ${answer.intent} [${answer.regionIds}], expected ${c.intent} [${c.regions ?? ''}]`);
     }
-    const h = measure(() => handle(inbound), budget);
+    const h = measure(handle, budget);
     const text = measure(() => renderText(answer.card), budget);
     const slack = measure(() => renderSlackAnswer(answer, { share: c.text.slice(0, 100) }), budget);
     const feishu = measure(() => renderFeishuCard(answer.card, { lang: answer.lang }), budget);
@@ -114,7 +123,7 @@ export async function benchCore(opts: BenchOptions): Promise<Section> {
     name: 'core',
     data: { budgetMs: budget, cases: results },
     tables: [
-      table('Core: handle() per question (in process)', ['question', 'ops/s', 'p50', 'p99', 'max'], rows),
+      table('Core: handle() per question, converse() per follow-up (in process)', ['question', 'ops/s', 'p50', 'p99', 'max'], rows),
       table('Core: renderers per card', ['card', 'text p50', 'text p99', 'Slack p50', 'Slack p99', 'Feishu p50', 'Feishu p99'], renderRows),
     ],
     targets: [

@@ -11,6 +11,10 @@
  *    server can sustain.
  * One delivery in ten is a duplicate: the same event again, or the same message under a new
  * event_id (as Feishu's re-pushes do); none may produce a reply.
+ *
+ * Then the same open loop with pictures on: a direct message "湖北", whose map the bot uploaded once
+ * (in the warm-up), so each answer is one call with the image key in its first card; the bare app
+ * replies with that very card, image key and all.
  */
 import { Agent, request } from 'node:http';
 import { handle } from '../../src/core/handle.js';
@@ -30,6 +34,8 @@ const PATH = '/feishu/events';
 const RATE = 200;
 const SENDERS = 10;
 const TEXT = '@_user_1 湖北';
+/** The pictures case: a direct message, no mention. */
+const PICTURE_TEXT = '湖北';
 
 /** The bot's Feishu config: webhook mode, Open API at the fake (token and bot info at start-up). */
 export const feishuConfig = (domain: string): FeishuConfig => ({
@@ -73,7 +79,7 @@ function delivery(envelope: Envelope, duplicate: boolean): Delivery {
  * `count` deliveries, built before the clock starts so the sender only sends. Every tenth repeats
  * the event five places back: alternately the very same event, and its message under a new event_id.
  */
-function plan(count: number): Delivery[] {
+function plan(count: number, ask: () => Envelope = mention): Delivery[] {
   const envelopes: Envelope[] = [];
   const out: Delivery[] = [];
   for (let i = 0; i < count; i++) {
@@ -83,15 +89,23 @@ function plan(count: number): Delivery[] {
       out.push(delivery(again, true));
       continue;
     }
-    const envelope = messageEvent({
-      appId: APP_ID, token: TOKEN, chatType: 'group', text: TEXT,
-      mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }],
-    });
+    const envelope = ask();
     envelopes.push(envelope);
     out.push(delivery(envelope, false));
   }
   return out;
 }
+
+/** The text case's question: a group @mention. */
+function mention(): Envelope {
+  return messageEvent({
+    appId: APP_ID, token: TOKEN, chatType: 'group', text: TEXT,
+    mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }],
+  });
+}
+
+/** The pictures case's question: "湖北" in a direct message. */
+const directMessage = (): Envelope => messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'p2p', text: PICTURE_TEXT });
 
 /** POSTs one delivery; resolves with the ack time in ms, or undefined for an error or a non-200. */
 function post(url: string, agent: Agent, d: Delivery): Promise<number | undefined> {
@@ -301,10 +315,11 @@ export async function benchFeishu(opts: BenchOptions): Promise<Section> {
       throughput: m.bot.repliesPerSecond / m.bare.repliesPerSecond,
     };
     const failures = m.bot.errors + m.bot.missing + m.bot.closedLoopMissing;
+    const withPictures = await picturesCase(fake, replies, servers, rounds, seconds, opts);
     const setup = `${RATE} events/s for ${seconds} s, then ${fmt.num(closedEvents)} events from ${SENDERS} closed-loop senders; ${rounds} round${rounds > 1 ? 's' : ''}, medians`;
     return {
       name: 'feishu',
-      data: { rate: RATE, secondsPerRound: seconds, closedEvents, senders: SENDERS, rounds, results: m, ratios, perRound: { open, closed } },
+      data: { rate: RATE, secondsPerRound: seconds, closedEvents, senders: SENDERS, rounds, results: m, ratios, perRound: { open, closed }, pictures: withPictures.data },
       tables: [
         table(`Feishu end to end: signed+encrypted group @mention "湖北", webhook (${setup})`,
           ['server', 'ack p50', 'ack p99', 'reply p50', 'reply p99', 'reply max', 'CPU/event', 'closed-loop replies/s'],
@@ -317,6 +332,7 @@ export async function benchFeishu(opts: BenchOptions): Promise<Section> {
             const x = m[key];
             return [label, fmt.num(x.events), fmt.num(x.duplicatesSent), fmt.num(x.extraReplies), fmt.num(x.errors), fmt.num(x.missing), fmt.time(x.maxLagMs)];
           })),
+        withPictures.table,
       ],
       targets: [
         target('Feishu CPU per event, bot / bare node-sdk', '≤ 1.0×', fmt.ratio(ratios.cpu), ratios.cpu <= 1),
@@ -325,10 +341,70 @@ export async function benchFeishu(opts: BenchOptions): Promise<Section> {
         target('Feishu closed-loop replies/s, bot / bare node-sdk', '≥ 1.0×', fmt.ratio(ratios.throughput), ratios.throughput >= 1),
         target('Feishu errors and missing replies (bot)', '0', fmt.num(failures), failures === 0),
         target('Feishu extra replies to duplicates (bot)', '0', `${fmt.num(m.bot.extraReplies)} (of ${fmt.num(m.bot.duplicatesSent)} dups)`, m.bot.extraReplies === 0),
+        ...withPictures.targets,
       ],
     };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await fake.close();
   }
+}
+
+/**
+ * Pictures on: the bot (a process of its own, PICTURES on) answers "湖北" in a direct message. Its map
+ * is uploaded in the warm-up, so every answer measured is one reply carrying the image key; the bare
+ * node-sdk app replies with that same card. Open loop only: CPU per event and reply p99 are the goals.
+ */
+async function picturesCase(fake: FakeFeishu, replies: Replies, servers: ServerChild[], rounds: number, seconds: number, opts: BenchOptions) {
+  const config = feishuConfig(fake.origin);
+  const bot = await startServer('bot', [JSON.stringify({ feishu: config, pictures: true })]);
+  servers.push(bot);
+  // The first answer: card, upload, patch. From then on the map's image key is known.
+  fake.reset();
+  await openLoop(bot, plan(1, directMessage), RATE, replies);
+  for (let waited = 0; fake.patched.length === 0 && waited < 30_000; waited += 50) await sleep(50);
+  const imageKey = fake.patched[0]?.card.body.elements.find((e: { tag: string }) => e.tag === 'img')?.img_key as string | undefined;
+  if (!imageKey) throw new Error('feishu bench: the bot did not upload the map of its first picture answer');
+  const answer = handle({ text: PICTURE_TEXT, platform: 'feishu' });
+  const card = JSON.stringify(renderFeishuCard(answer.card, { lang: answer.lang, imageKey }));
+  const bare = await startServer('bare-lark', [JSON.stringify(config), card]);
+  servers.push(bare);
+  fake.reset(); // the first answer's card had no image yet
+  const contenders: Contender[] = [{ key: 'bot', label: 'iiot bot, pictures on', server: bot }, { key: 'bare', label: 'bare node-sdk', server: bare }];
+  for (const c of contenders) await openLoop(c.server, plan(opts.quick ? 100 : RATE * 2, directMessage), RATE, replies); // warm-up, discarded
+  const sent = fake.delivered.map((d) => JSON.stringify(d.card));
+  if (new Set(sent).size !== 1 || sent[0] !== JSON.stringify(JSON.parse(card))) {
+    throw new Error('feishu bench: with pictures, the bot and the bare node-sdk app did not send the same card');
+  }
+  const open: Record<string, OpenLoop[]> = { bot: [], bare: [] };
+  /** API calls the bot made per answer, by round: one reply each, nothing else. */
+  const callsPerAnswer: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const c of contenders) {
+      fake.reset();
+      const result = await openLoop(c.server, plan(RATE * seconds, directMessage), RATE, replies);
+      open[c.key].push(result);
+      if (c.key === 'bot') callsPerAnswer.push(fake.calls.length / fake.delivered.length);
+    }
+  }
+  const agg = (key: string) => ({
+    replyP50: median(open[key].map((x) => x.reply.p50)), replyP99: median(open[key].map((x) => x.reply.p99)),
+    cpuUsPerEvent: median(open[key].map((x) => x.cpuUsPerEvent)),
+    failures: open[key].reduce((n, x) => n + x.errors + x.missing + x.extraReplies, 0),
+  });
+  const m = { bot: agg('bot'), bare: agg('bare') };
+  const ratios = { cpu: m.bot.cpuUsPerEvent / m.bare.cpuUsPerEvent, replyP99: m.bot.replyP99 / m.bare.replyP99 };
+  const calls = Math.max(...callsPerAnswer);
+  return {
+    data: { text: PICTURE_TEXT, chat: 'p2p', results: m, ratios, callsPerAnswer, perRound: open },
+    table: table(`Feishu with pictures: direct message "${PICTURE_TEXT}", its map uploaded before (${RATE} events/s for ${seconds} s; ${rounds} round${rounds > 1 ? 's' : ''}, medians)`,
+      ['server', 'reply p50', 'reply p99', 'CPU/event', 'API calls per answer'],
+      contenders.map(({ key, label }) => [label, fmt.time(m[key].replyP50), fmt.time(m[key].replyP99), `${fmt.num(m[key].cpuUsPerEvent)} µs`, key === 'bot' ? calls.toFixed(2) : '1.00'])),
+    targets: [
+      target('Feishu with pictures: CPU per event, bot / bare node-sdk', '≤ 1.0×', fmt.ratio(ratios.cpu), ratios.cpu <= 1),
+      target(`Feishu with pictures: event → reply p99 at ${RATE}/s, bot / bare node-sdk`, '≤ 1.5×', fmt.ratio(ratios.replyP99), ratios.replyP99 <= 1.5),
+      target('Feishu with pictures: API calls per answer, picture known (bot)', '1', calls.toFixed(2), calls === 1),
+      target('Feishu with pictures: errors, missing and extra replies (bot)', '0', fmt.num(m.bot.failures), m.bot.failures === 0),
+    ],
+  };
 }

@@ -12,7 +12,9 @@ import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { DEFAULT_OUTBOX_LIMITS } from '../../src/infra/outbox.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
-import { Pictures } from '../../src/pictures/index.js';
+import { Pictures, type Png } from '../../src/pictures/index.js';
+import { createMetrics } from '../../src/infra/metrics.js';
+import { createReporter, type Reporter } from '../../src/infra/report.js';
 import { TIER_COLORS } from '../../src/core/pictures.js';
 import { decodePng, dominantColor, mapPixel } from '../support/png.js';
 import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '../../src/platforms/feishu/inbound.js';
@@ -89,8 +91,9 @@ describe('what the core receives', () => {
   });
 });
 
+const imgKey = (card: any) => card.body.elements.find((e: any) => e.tag === 'img')?.img_key;
+
 describe('card pictures', () => {
-  const imgKey = (card: any) => card.body.elements.find((e: any) => e.tag === 'img')?.img_key;
 
   it('sends the card first, then uploads the map once and patches it in by image_key', async () => {
     await post(p2p('湖北'));
@@ -198,6 +201,123 @@ describe('card pictures', () => {
     } finally {
       await new Promise((r) => stoppingServer.close(r));
     }
+  }, 30_000);
+});
+
+describe('one call per answer where the picture is known', () => {
+  it('a picture uploaded before goes in the first card: the second answer is exactly one API call', async () => {
+    await post(p2p('湖北'));
+    await adapter.idle();
+    const key = imgKey(fake.patched[0]!.card);
+    expect(key).toMatch(/^img_v3_fake_/);
+    const before = fake.calls.length;
+    await post(p2p('湖北'));
+    await adapter.idle();
+    const second = fake.delivered[1]!;
+    // One reply, carrying the image; no upload, no patch, nothing else.
+    expect(fake.calls.slice(before).map((c) => `${c.method} ${c.path}`)).toEqual([`POST /open-apis/im/v1/messages/${second.target}/reply`]);
+    expect(imgKey(second.card)).toBe(key);
+    expect(cardViolations(second.card)).toEqual([]);
+  });
+});
+
+/** A Feishu adapter of the test's own (its pictures, its metrics), on its own port against the same fake. */
+async function ownAdapter(pictures: Pictures, report: Reporter) {
+  const own = createFeishuAdapter(config, { converse: recordingConverse, overview, store: new MemoryStore(), logger, pictures, report }, { outbox: { retryDelayMs: 10 } });
+  const ownServer = await startHttpServer(own.routes, 0, '127.0.0.1');
+  await own.start();
+  const ownUrl = `http://127.0.0.1:${(ownServer.address() as AddressInfo).port}/feishu/events`;
+  return {
+    adapter: own,
+    post: (ev: unknown) => deliver(ownUrl, ev, { encryptKey: ENCRYPT_KEY }),
+    close: async () => {
+      await own.stop(Date.now());
+      await new Promise((r) => ownServer.close(r));
+    },
+  };
+}
+
+/** Different maps (each region highlighted), asked in chats of their own. */
+const REGIONS = ['湖北', '西藏', '青海', '广东', '江苏', '四川'];
+/** The chat each message was asked in, by its message_id. */
+const chats = new Map<string, string>();
+function inChat(text: string, i: number) {
+  const ev = messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'p2p', text, chatId: `oc_burst${i}`, senderOpenId: 'ou_asker7' });
+  chats.set(ev.event.message.message_id, ev.event.message.chat_id);
+  return ev;
+}
+/** The chat a delivered reply went to. */
+const chatOf = (d: { target: string }) => chats.get(d.target)!;
+const dropped = async (report: Reporter, reason: string) =>
+  (await report.metrics.repliesDropped.get()).values.find((v) => v.labels.platform === 'feishu' && v.labels.reason === reason)?.value ?? 0;
+
+describe('a burst of different pictures', () => {
+  it('within the drawing queue\'s bound, every card gets its picture and nothing is shed', async () => {
+    const report = createReporter(logger, createMetrics());
+    const own = await ownAdapter(new Pictures(), report);
+    try {
+      await Promise.all(REGIONS.map((r, i) => own.post(inChat(r, i))));
+      await own.adapter.idle();
+      expect(fake.delivered).toHaveLength(REGIONS.length);
+      expect(fake.patched.map((p) => p.messageId).sort()).toEqual(fake.delivered.map((d) => d.messageId).sort());
+      expect(logs.filter((l) => l.level !== 'info' && l.level !== 'debug')).toEqual([]);
+      expect(await dropped(report, 'shed')).toBe(0);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+
+  it('past the bound, each picture shed is logged as shed, naming its card and chat, and counted', async () => {
+    const report = createReporter(logger, createMetrics());
+    const own = await ownAdapter(new Pictures({ maxQueue: 2 }), report);
+    try {
+      await Promise.all(REGIONS.map((r, i) => own.post(inChat(r, i))));
+      await own.adapter.idle();
+      expect(fake.delivered).toHaveLength(REGIONS.length); // every card went out, pictures or not
+      const shedLines = logs.filter((l) => / shed: /.test(l.text));
+      const withPicture = new Set(fake.patched.map((p) => p.messageId));
+      const without = fake.delivered.filter((d) => !withPicture.has(d.messageId));
+      expect(without.length).toBeGreaterThan(0);
+      // One warning per card left without its picture, saying why and where, never "drawing failed".
+      expect(shedLines.map((l) => l.text).sort()).toEqual(without.map((d) =>
+        `feishu: picture for ${d.messageId} in ${chatOf(d)} shed: 2 pictures already waiting to be drawn`).sort());
+      expect(shedLines.every((l) => l.level === 'warn')).toBe(true);
+      expect(logs.some((l) => l.text.includes('drawing failed'))).toBe(false);
+      expect(await dropped(report, 'shed')).toBe(without.length);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+});
+
+/** Pictures that are never done drawing: the shutdown deadline always finds them under way. */
+class StuckPictures extends Pictures {
+  override png(): Promise<Png> {
+    return new Promise(() => {});
+  }
+}
+
+describe('stopping with pictures still to follow', () => {
+  it('logs one line per card whose picture was cut by the shutdown deadline, with the true reason, and counts it', async () => {
+    const report = createReporter(logger, createMetrics());
+    const own = await ownAdapter(new StuckPictures(), report);
+    // Two cards want the same map (one drawing, shared), a third another.
+    await Promise.all(['湖北', '湖北', '西藏'].map((r, i) => own.post(inChat(r, i))));
+    // Each card is out (its event's line says answered), and its picture on its way.
+    await fake.waitFor(() => logs.filter((l) => l.text.includes('"outcome":"answered"')).length === 3, 20_000);
+    await own.close(); // the shutdown deadline is now
+    const cut = logs.filter((l) => l.level === 'error').map((l) => l.text);
+    expect(cut).toHaveLength(3);
+    // Each card's one line: which card, in which chat, and why, by region.
+    const why = (chat: string) => fake.delivered.filter((d) => chatOf(d) === chat).flatMap((d) =>
+      cut.filter((t) => t.startsWith(`feishu: picture for ${d.messageId} in ${chat} left out: `)).map((t) => t.split(' left out: ')[1]));
+    expect(why('oc_burst2')).toEqual(['not drawn by the shutdown deadline']);
+    // Of the two cards with the same map, one was drawing it, the other waiting for that upload.
+    expect([...why('oc_burst0'), ...why('oc_burst1')].sort()).toEqual([
+      'its upload (for another card) not finished by the shutdown deadline', 'not drawn by the shutdown deadline',
+    ]);
+    expect(await dropped(report, 'failed')).toBe(3);
+    expect(fake.patched).toHaveLength(0);
   }, 30_000);
 });
 

@@ -150,6 +150,21 @@ describe('@mentions and direct messages', () => {
     expect(fake.files.get(done.args.files[0].id)).toMatchObject({ channel: 'C0GENERAL', threadTs: '1700000902.000100' });
   });
 
+  it('a picture already uploaded into the conversation costs the same again: the card, then one upload (three calls)', async () => {
+    // Measured for docs/pictures-delivery.md: Slack has no reliable way to show a kept file id again.
+    const mention = (ts: string) => eventEnvelope({ type: 'app_mention', user: 'U0ASKER', text: `<@${BOT_USER_ID}> 湖北`, ts, channel: 'C0AGAIN', event_ts: ts });
+    const uploads = () => fake.callsTo('files.completeUploadExternal').filter((c) => c.args.channel_id === 'C0AGAIN');
+    await slack.event(mention('1700000904.000100'));
+    await fake.waitFor(() => uploads()[0], 'the first upload');
+    const calls = fake.calls.length;
+    await slack.event(mention('1700000905.000100'));
+    await fake.waitFor(() => uploads()[1], 'the second upload');
+    expect(methodsSince(calls)).toEqual(['chat.postMessage', 'files.getUploadURLExternal', 'upload', 'files.completeUploadExternal']);
+    // The PNG was drawn once: the same bytes both times.
+    const [first, second] = uploads().map((c) => fake.uploadedPng(c.args.files[0].id)!);
+    expect(second!.equals(first!)).toBe(true);
+  });
+
   it('still posts the card when the upload fails, and logs the failure once', async () => {
     fake.fail('files.getUploadURLExternal', 'internal_error');
     const calls = fake.calls.length;

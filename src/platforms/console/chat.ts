@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Answer, Inbound } from '../../core/types.js';
+import type { Answer, ConversationContext, Inbound, Turn } from '../../core/types.js';
 import type { Pictures } from '../../pictures/index.js';
 import { renderText } from '../../render/text.js';
 
@@ -27,12 +27,13 @@ export const CONNECT_HINT =
   'Console chat: no Slack or Feishu credentials found. To connect, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN and/or FEISHU_APP_ID + FEISHU_APP_SECRET (in the environment or .env; see README). Ctrl-D quits.';
 
 /**
- * A chat in the terminal on the same handler as Slack and Feishu. Cards print as text; their
- * buttons are numbered follow-ups (type the number). Without a terminal it answers each input
+ * A chat in the terminal on the same handler as Slack and Feishu. The session is one conversation:
+ * each answer's context goes back with the next line, so `江苏` then `它的路径呢` works. Cards print
+ * as text; their buttons are numbered (type the number). Without a terminal it answers each input
  * line and exits at end of input, so it can be scripted.
  */
 export async function runConsoleChat(
-  handle: (inbound: Inbound) => Answer,
+  converse: (inbound: Inbound, context?: ConversationContext) => Turn,
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
   pictures?: Pictures,
@@ -41,6 +42,7 @@ export async function runConsoleChat(
   const rl = createInterface({ input, output, terminal: interactive, historySize: 200 });
   const write = (s: string) => output.write(`${s}\n`);
   let last: Answer | undefined;
+  let context: ConversationContext | undefined;
   write(CONNECT_HINT);
   if (interactive) rl.setPrompt('iiot> '), rl.prompt();
   for await (const line of rl) {
@@ -51,7 +53,7 @@ export async function runConsoleChat(
     }
     // A number picks a follow-up of the previous card, in that card's language.
     const action = /^\d+$/.test(text) ? last?.card.actions[Number(text) - 1] : undefined;
-    last = handle({ text: action ? action.command : text, platform: 'console' });
+    ({ answer: last, context } = converse({ text: action ? action.command : text, platform: 'console' }, context));
     write(`${renderText(last.card, { numberActions: true })}\n`);
     // The card first; its picture (drawn on first use, then cached) follows as a file.
     if (pictures) await savePicture(last, pictures, write);

@@ -171,9 +171,9 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   let wsClient: Lark.WSClient | undefined;
 
   // Picture uploads go through the outbox in the conversation that asked, like the replies.
-  const pictures = createFeishuPictures(async (bytes, conversation) => {
+  const pictures = createFeishuPictures(async (bytes, conversation, what) => {
     let key: string | undefined;
-    const ok = await outbox.send(conversation, `picture upload for ${conversation}`, async () => {
+    const ok = await outbox.send(conversation, what, async () => {
       const r = await client.im.image.create({ data: { image_type: 'message', image: bytes } });
       key = r?.image_key;
       if (!key) throw new ApiRefusal(undefined, 'im.image.create returned no image_key');
@@ -211,28 +211,30 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
   // Answers to repeated questions (with the same context) are kept (answer-memo.ts), and so is each
-  // one's card without a picture key as last sent in a conversation: a repeated question costs
-  // neither the core nor the renderer again.
+  // one's card: a repeated question costs neither the core nor the renderer again.
   const turns = createAnswerMemo<Turn>();
   const ask = (inbound: Inbound, context: ConversationContext | undefined): Turn =>
     turns.get({ ...inbound, context }, () => deps.converse(inbound, context));
-  const rendered = new WeakMap<Answer, { conversation?: string; card: FeishuCard }>();
+  // Kept with its conversation (on its buttons) and its picture's key, if any: a known picture's card
+  // (one call per answer) is rendered once too, while both stay the same.
+  const rendered = new WeakMap<Answer, { conversation?: string; imageKey?: string; card: FeishuCard }>();
   /** The card for `answer`; its buttons carry `conversation`, so a click continues it. */
   const render = (answer: Answer, conversation: string | undefined, imageKey?: string): FeishuCard => {
-    if (imageKey) return renderFeishuCard(answer.card, { lang: answer.lang, imageKey, conversation });
-    const last = rendered.get(answer);
-    if (last && last.conversation === conversation) return last.card;
-    const card = renderFeishuCard(answer.card, { lang: answer.lang, conversation });
-    rendered.set(answer, { conversation, card });
-    return card;
+    let kept = rendered.get(answer);
+    if (!kept || kept.imageKey !== imageKey || kept.conversation !== conversation) {
+      rendered.set(answer, (kept = { conversation, imageKey, card: renderFeishuCard(answer.card, { lang: answer.lang, imageKey, conversation }) }));
+    }
+    return kept.card;
   };
+  const pictureFor = (messageId: string, conversation: string) => `picture for ${messageId} in ${conversation}`;
 
   /**
-   * Puts the picture, uploaded for `chat` (the outbox's conversation), into a card already sent
-   * there (cards are sent with update_multi); `conversation` stays on its buttons.
+   * Puts the picture, uploaded for `chat` (the outbox's conversation; or under way: `key`), into a
+   * card already sent there (cards are sent with update_multi); `conversation` stays on its buttons.
    */
-  async function patchPicture(answer: Answer, chat: string, messageId: string, conversation: string | undefined): Promise<void> {
-    const imageKey = await pictures.key(answer, chat);
+  async function patchPicture(answer: Answer, chat: string, messageId: string, conversation: string | undefined,
+    key = pictures.key(answer, chat, pictureFor(messageId, chat))): Promise<void> {
+    const imageKey = await key;
     if (!imageKey) return;
     await send(chat, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
       path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, conversation, imageKey)) },
@@ -344,11 +346,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       // patched in after (by then the response has long been applied), through the outbox.
       const messageId = ev.context?.open_message_id;
       const chat = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
-      const key = pictures.key(reply, chat);
+      const key = pictures.key(reply, chat, pictureFor(messageId ?? 'the clicked card', chat));
       const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
       const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, conversation?.key, imageKey) } };
       rec.done('answered');
-      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, chat, messageId, conversation?.key))
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, chat, messageId, conversation?.key, key))
         .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {
@@ -485,6 +487,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
       wsClient?.close({ force: true });
       wsClient = undefined;
       await outbox.drain(deadline);
+      pictures.abandon();
     },
     idle: () => outbox.idle(),
     deliveries: () => outbox.stats,

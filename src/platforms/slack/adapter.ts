@@ -503,6 +503,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       report.connection('slack', false);
       if (!receiver) await settleBy(app.stop(), deadline);
       await outbox.drain(deadline);
+      pictures.abandon();
     },
     notReady() {
       if (!started) return stopping ? 'stopped' : 'starting';
