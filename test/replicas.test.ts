@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/app.js';
 import type { Config } from '../src/infra/config.js';
 import type { FeishuAdapter } from '../src/platforms/feishu/adapter.js';
-import { FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
+import { cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
 import { deliver, messageEvent, newEventId, newMessageId } from './fakes/feishu-crypto.js';
 import { eventEnvelope, SlackSender } from './fakes/signing.js';
 import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
@@ -147,7 +147,10 @@ describe('two replicas on one Redis', () => {
       await replicas[1]!.slack.event(reply('路径呢', root));
       await replicas[1]!.slack.event(reply('路径呢', nextTs())); // a thread the bot is not part of
       expect(await slackRepliesAfter(before, 2)).toBe(2);
-      expect(slackApi.callsTo('chat.postMessage').slice(before).map((c) => c.args.thread_ts)).toEqual([root, root]);
+      const answers = slackApi.callsTo('chat.postMessage').slice(before);
+      expect(answers.map((c) => c.args.thread_ts)).toEqual([root, root]);
+      // 湖北 on replica 0, then 路径呢 on replica 1: Hubei's path.
+      expect(answers[1]!.args.blocks.find((b: any) => b.type === 'header')?.text.text).toBe('湖北的发展路径');
     });
   });
 
@@ -188,6 +191,7 @@ describe('two replicas on one Redis', () => {
       expect(await feishuRepliesAfter(before)).toBe(2);
       const followUp = feishuApi.callsTo(/\/reply$/).at(-1)!;
       expect(followUp.body.reply_in_thread).toBe(true);
+      expect(cardText(JSON.parse(followUp.body.content))).toContain('湖北的发展路径');
       // The conversation both replicas answered in is one entry in the shared store.
       expect(await replicas[1]!.bot.store.get(`conv:feishu:oc_groupchat00000000000000000000001:${root}`)).toBeDefined();
     });

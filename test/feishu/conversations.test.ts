@@ -11,7 +11,7 @@ import { overview } from '../../src/core/handle.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
-import { cardButtons, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
+import { cardButtons, cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, menuEvent, messageEvent, newMessageId, type MessageSpec } from '../fakes/feishu-crypto.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
 import { conversationOf } from '../../src/platforms/feishu/inbound.js';
@@ -83,6 +83,7 @@ describe('a Feishu group', () => {
     expect(a!.path).toBe(`/open-apis/im/v1/messages/${first}/reply`);
     expect(a!.body.reply_in_thread).toBe(true);
     expect(b!.body.reply_in_thread).toBe(true);
+    expect(cardText(fake.delivered[1]!.card)).toContain('湖北的发展路径');
     expect(asked.map((q) => [q.text, q.context])).toEqual([['@_user_1 湖北', undefined], ['@_user_1 路径呢', keptBy(0)]]);
     expect(keptBy(0)?.regionIds).toEqual(['hubei']);
   });
@@ -100,12 +101,17 @@ describe('a Feishu group', () => {
 
 describe('a one-to-one chat', () => {
   it('continues the last context within the window, and starts afresh after it', async () => {
-    await post(p2p('四川'));
+    await post(p2p('江苏'));
     await post(p2p('路径呢'));
     now += WINDOW_MS + 1;
     await post(p2p('路径呢'));
     expect(asked.map((q) => q.context)).toEqual([undefined, keptBy(0), undefined]);
     expect(replies().every((r) => r.body.reply_in_thread === undefined)).toBe(true);
+    // The follow-up within the window is Jiangsu's path; after it, the overview of all three paths.
+    const [, followUp, afresh] = fake.delivered.map((d) => cardText(d.card));
+    expect(followUp).toContain('江苏的发展路径');
+    expect(followUp).toContain('接上文：江苏');
+    expect(afresh).not.toContain('接上文');
   });
 
   it('is continued by a bot-menu click, which names the person but not the chat', async () => {

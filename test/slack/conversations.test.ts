@@ -101,6 +101,18 @@ describe('a Slack thread', () => {
     expect(asked[2]!.context).toEqual(keptBy(1));
   });
 
+  it('answers the follow-up about what the thread is about: 湖北, then 路径呢 → Hubei\'s path, saying what it followed up on', async () => {
+    const root = nextTs();
+    const before = posts().length;
+    await mention('湖北', root);
+    await reply(before);
+    await channelMessage('路径呢', nextTs(), root);
+    const answer = await reply(before, 2);
+    const header = answer.args.blocks.find((b: any) => b.type === 'header')?.text.text;
+    expect(header).toBe('湖北的发展路径');
+    expect(JSON.stringify(answer.args.blocks)).toContain('接上文：湖北');
+  });
+
   it('leaves people talking to each other in its thread alone: an un-mentioned reply it cannot read as a question', async () => {
     const root = nextTs();
     const before = posts().length;
@@ -156,6 +168,7 @@ describe('a DM', () => {
     await dm('路径呢', nextTs());
     expect((await reply(before, 2)).args.thread_ts).toBeUndefined();
     expect(asked[1]!.context).toEqual(keptBy(0));
+    expect(JSON.stringify(posts().at(-1)!.args.blocks)).toContain('湖北的发展路径');
     now += WINDOW_MS + 1;
     await dm('路径呢', nextTs());
     await reply(before, 3);
