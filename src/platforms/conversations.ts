@@ -37,8 +37,8 @@ export const DEFAULT_WINDOW_MS = 30 * 60 * 1000;
 export const COMMAND_TTL_MS = 5 * 60 * 1000;
 /** Longest wait for a recall before the question is answered on its own. */
 export const RECALL_TIMEOUT_MS = 500;
-/** Ids kept per kind: a comparison of every region is 31; anything more is not a context worth keeping. */
-export const MAX_IDS = 40;
+/** Ids kept per kind, as many as the core reads back (src/core/followup-answer.ts); there are 31 regions. */
+export const MAX_IDS = 64;
 /** The bound on one stored entry (a context of every region is about 600 characters). */
 export const MAX_ENTRY_CHARS = 4096;
 
