@@ -122,8 +122,9 @@ describe('Outbox', () => {
     expect(logs.map((l) => l.text)).toEqual(['test: picture upload for A failed: not sent by the shutdown deadline']);
   });
 
-  it('admit: an event goes ahead at once while there is room, waits for room while the backlog is full, and never longer than ackWaitMs', async () => {
-    const box = outbox([], undefined, { maxPending: 2, ackWaitMs: 300 });
+  it('admit: an event goes ahead at once while there is room, waits for room while the backlog is full, and is refused (never run) after ackWaitMs', async () => {
+    const logs: LogLine[] = [];
+    const box = outbox(logs, undefined, { maxPending: 2, ackWaitMs: 300 });
     const releases: (() => void)[] = [];
     const slow = () => box.send('A', 'reply', () => new Promise<void>((r) => releases.push(r)));
     const order: string[] = [];
@@ -136,10 +137,27 @@ describe('Outbox', () => {
     releases.shift()!(); // e1's reply is delivered: room for e2, the oldest waiting
     await e2;
     expect(order).toEqual(['e1', 'e2', 'e2 admitted true']);
-    // e2 fills the backlog again and its API never answers: e3 goes ahead when its wait runs out.
+    // e2 fills the backlog again and its API never answers: e3 is refused when its wait runs out, its work never run.
     await e3;
-    expect(order).toEqual(['e1', 'e2', 'e2 admitted true', 'e3', 'e3 admitted false']);
+    expect(order).toEqual(['e1', 'e2', 'e2 admitted true', 'e3 admitted false']);
+    expect(box.stats).toMatchObject({ refused: 1, shed: 0 });
+    expect(logs.map((l) => `${l.level} ${l.text}`)).toEqual([
+      'warn test: event refused, not acked (the reply backlog stayed full for 0.3 s; 1 replies pending): the platform will deliver it again; further refusals until the backlog clears are counted',
+    ]);
     releases.shift()!();
     await box.idle();
+    expect(logs.at(-1)!.text).toBe('test: backlog down to 0; 1 events were refused for redelivery while it was full');
+  });
+
+  it('admit: events still waiting for room when the shutdown deadline comes are refused, not run and dropped', async () => {
+    const box = outbox([], undefined, { maxPending: 1, ackWaitMs: 10_000 });
+    expect(await box.admit(() => box.send('A', 'reply', () => new Promise<void>(() => {})))).toBe(true);
+    let ran = false;
+    const waiting = box.admit(async () => { ran = true; });
+    await box.drain(Date.now() + 50);
+    expect(await waiting).toBe(false);
+    expect(await box.admit(async () => { ran = true; })).toBe(false);
+    expect(ran).toBe(false);
+    expect(box.stats.refused).toBe(2);
   });
 });

@@ -14,6 +14,7 @@ import { deliver, messageEvent, newEventId, newMessageId } from './fakes/feishu-
 import { eventEnvelope, SlackSender } from './fakes/signing.js';
 import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
 import { capturingLogger, type LogLine } from './support/logs.js';
+import { Redis } from 'ioredis';
 import { freePort, RedisServer } from './support/redis.js';
 
 const SLACK_SECRET = 'replica-signing-secret-0123456789';
@@ -272,5 +273,85 @@ describe('a replica whose Redis is down', () => {
       await replica.bot.stop();
       await late?.close();
     }
+  }, 30_000);
+});
+
+describe('replicas around a Redis restart', () => {
+  const answers = (ts: string) => slackApi.callsTo('chat.postMessage').filter((c) => c.args.thread_ts === ts).length;
+
+  /**
+   * Every 50 ms one new @mention reaches both replicas at once (as a retry landing on the other
+   * replica would), before, during and after a Redis outage. While Redis is down each replica
+   * answers on its own (twice in all: accepted, a lost reply is not); once Redis is back, the double
+   * answers must stop as soon as the replicas have reconnected.
+   */
+  it('answer twice only until they have reconnected, which takes about one reconnect once Redis is back', async () => {
+    const sent: { ts: string; at: number }[] = [];
+    let sending = true;
+    const sender = (async () => {
+      while (sending) {
+        const ts = nextTs();
+        // The help card: no picture to draw, so the replicas' own work stays small beside the timing.
+        const envelope = eventEnvelope(mention(ts, 'help'));
+        sent.push({ ts, at: Date.now() });
+        void Promise.all(replicas.map((r) => r.slack.event(envelope)));
+        await sleep(50);
+      }
+    })();
+    // When each replica's store reports Redis ready again (polled), after the restart.
+    const readyAt: (number | undefined)[] = [undefined, undefined];
+    let back = Infinity;
+    const poll = setInterval(() => replicas.forEach((r, i) => {
+      if (Date.now() >= back && readyAt[i] === undefined && r.bot.store.ready?.()) readyAt[i] = Date.now();
+    }), 5);
+    try {
+      await sleep(300);
+      await redis.stop();
+      await sleep(3000);
+      await redis.resume();
+      back = Date.now();
+      await waitUntil(() => readyAt.every((t) => t !== undefined), 'both replicas to reconnect');
+      await sleep(1000);
+    } finally {
+      sending = false;
+      clearInterval(poll);
+      await sender;
+    }
+    await slackApi.waitFor(() => sent.every((s) => answers(s.ts) > 0), 'an answer to every event', 15_000).catch(() => undefined);
+    await sleep(500); // room for a second answer to show up
+    const counts = sent.map((s) => ({ ...s, answers: answers(s.ts) }));
+    // Never a lost reply.
+    expect(counts.filter((c) => c.answers === 0)).toEqual([]);
+    const reconnected = Math.max(...(readyAt as number[]));
+    const twiceAfterReturn = counts.filter((c) => c.at >= back && c.answers > 1);
+    // Once both replicas are back on Redis, every event is answered once.
+    expect(counts.filter((c) => c.at > reconnected + 50 && c.answers !== 1)).toEqual([]);
+    const window = twiceAfterReturn.length ? Math.max(...twiceAfterReturn.map((c) => c.at)) - back + 50 : 0;
+    console.log(`Redis back → both replicas reconnected in ${reconnected - back} ms (${readyAt.map((t) => t! - back).join(', ')} ms); `
+      + `events answered twice after Redis was back: ${twiceAfterReturn.length} of ${counts.filter((c) => c.at >= back && c.at <= reconnected).length} sent until then; window ≈ ${window} ms`);
+  }, 30_000);
+
+  it('a retry, once Redis is back, of an event one replica answered during the outage is not answered again by the other', async () => {
+    await redis.stop();
+    await waitUntil(() => replicas.every((r) => !r.bot.store.ready?.()), 'both replicas to notice');
+    const ts = nextTs();
+    const envelope = eventEnvelope(mention(ts));
+    await replicas[0]!.slack.event(envelope);
+    await slackApi.waitFor(() => answers(ts) > 0, 'the answer from memory', 15_000);
+
+    await redis.resume();
+    await waitUntil(() => replicas.every((r) => r.bot.store.ready?.()), 'both replicas to reconnect');
+    // The restarted Redis is empty: the claim reaches it only by the first replica's write-back,
+    // which the retry (seconds later in real life) is given a moment to follow.
+    const peek = new Redis(redis.url, { keyPrefix: 'replicas-test:', lazyConnect: true });
+    try {
+      await peek.connect();
+      for (let i = 0; i < 100 && (await peek.exists(`slack:msg:C0GENERAL:${ts}`)) === 0; i++) await sleep(20);
+    } finally {
+      peek.disconnect();
+    }
+    await replicas[1]!.slack.event(envelope, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    await sleep(500); // room for a second answer to show up
+    expect(answers(ts)).toBe(1);
   }, 30_000);
 });

@@ -54,6 +54,7 @@ const PARTS = {
   '@slack/bolt': `
     export { default as App } from '@slack/bolt/dist/App';
     export { default as HTTPReceiver } from '@slack/bolt/dist/receivers/HTTPReceiver';
+    export { HTTPResponseAck } from '@slack/bolt/dist/receivers/HTTPResponseAck';
     // Socket Mode (its client, and undici for its WebSocket) loads when a receiver is built.
     export function SocketModeReceiver(options) {
       return new (require('@slack/bolt/dist/receivers/SocketModeReceiver').default)(options);

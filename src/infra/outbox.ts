@@ -17,14 +17,28 @@
  * Backpressure: an adapter hands each inbound event's work to `admit()` before it acks the event.
  * While the backlog is full, the ack waits (at most `ackWaitMs`, well under the platforms' 3 s
  * re-delivery window) for room, so a platform that pushes faster than its API takes replies is
- * slowed down, as it is by an SDK that acks only after replying, instead of replies being shed. Only
- * when the wait runs out does the event go ahead anyway, and its reply may then be shed (logged).
+ * slowed down, as it is by an SDK that acks only after replying. When the wait runs out the event is
+ * refused, not acked: its work never runs (nor claims it as seen), and the adapter answers so that
+ * the platform delivers it again later. An acked event is never shed for want of room. What is still
+ * shed (logged) is a reply no platform would deliver again: a button's, a picture after its card.
  *
  * Shutdown: `drain(deadline)` lets the replies under way finish, and the adapters' handlers still
  * running (`track`) queue theirs, until the deadline; what is left then is logged once each and dropped.
  */
 import { seconds } from './deadline.js';
 import type { Logger } from './log.js';
+
+/**
+ * Thrown where an event was refused (admit() said no) and the transport answers by failing: Feishu's
+ * webhook turns it into a 503, node-sdk's WSClient into an ack frame with code 500. Either way the
+ * platform delivers the event again.
+ */
+export class EventRefused extends Error {
+  constructor() {
+    super('event refused: the reply backlog is full; the platform will deliver it again');
+    this.name = 'EventRefused';
+  }
+}
 
 /** What a failed attempt means; each adapter reads its own platform's errors into this. */
 export interface FailureVerdict {
@@ -67,13 +81,17 @@ export interface OutboxObserver {
   dropped(why: 'failed' | 'shed'): void;
 }
 
-/** Counters since start: replies delivered, retried attempts, replies given up and shed. */
+/**
+ * Counters since start: replies delivered, retried attempts, replies given up and shed, and inbound
+ * events refused (not acked, for the platform to deliver again) while the backlog was full.
+ */
 export interface DeliveryStats {
   pending: number;
   delivered: number;
   retries: number;
   failed: number;
   shed: number;
+  refused: number;
 }
 
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
@@ -83,7 +101,8 @@ export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = {
   maxAttempts: 4,
   deadlineMs: 60_000,
   retryDelayMs: 1000,
-  // Slack and Feishu re-deliver an event not acked within 3 s: leave room for the network and the rest.
+  // Slack and Feishu re-deliver an event not acked within 3 s: leave room for the network and the rest
+  // (a refusal is better answered at once than left to time out).
   ackWaitMs: 1500,
 };
 
@@ -100,6 +119,7 @@ interface Reply {
 
 interface Admission {
   start: () => void;
+  refuse: (why: string) => void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -121,13 +141,14 @@ export class Outbox {
   /** Set by drain(): no reply waits past it. */
   private shutdownDeadline = Infinity;
   private closed = false;
-  /** A run of shed replies is logged when it starts and when it ends, not once per reply. */
+  /** A run of shed replies, or of refused events, is logged when it starts and when it ends, not once each. */
   private shedRun = 0;
+  private refusedRun = 0;
   private lastFailure?: string;
   private idleWaiters: (() => void)[] = [];
   /** Events waiting in admit() for room, oldest first. */
   private readonly admissions = new Set<Admission>();
-  private readonly counts = { delivered: 0, retries: 0, failed: 0, shed: 0 };
+  private readonly counts = { delivered: 0, retries: 0, failed: 0, shed: 0, refused: 0 };
 
   constructor(
     private readonly name: string,
@@ -186,6 +207,7 @@ export class Outbox {
     this.tracked++;
     return work.finally(() => {
       this.tracked--;
+      this.endRuns();
       this.admitWaiting();
       this.notifyIfIdle();
     });
@@ -193,14 +215,16 @@ export class Outbox {
 
   /**
    * Admits one inbound event's `work` (which queues its replies with send()) and tracks it. Call it
-   * before acking the event and ack once it resolves: at once while the backlog has room, else as
-   * soon as room frees up, or after `ackWaitMs` at most, when the work starts all the same (true
-   * when it started with room). Room counts the replies pending and the events still being handled,
-   * each of which may be about to queue one, so the backlog stays within `maxPending`. Never rejects:
-   * a work that rejects is logged.
+   * before acking the event: true once the work has started, at once while the backlog has room, else
+   * as soon as room frees up; ack then. False when there was no room within `ackWaitMs` (or the outbox
+   * is shutting down): the work never ran, and the event must not be acked but refused, so that the
+   * platform delivers it again. Room counts the replies pending and the events still being handled,
+   * each of which may be about to queue one, so an admitted event's reply always has room. Never
+   * rejects: a work that rejects is logged.
    */
   admit(work: () => Promise<unknown>): Promise<boolean> {
     const start = () => void this.track(work()).catch((err: unknown) => this.logger.error(`${this.name}: event handler failed:`, err));
+    if (this.closed) return Promise.resolve(this.refuse('shutting down'));
     if (this.admissions.size === 0 && this.hasRoom()) {
       start();
       return Promise.resolve(true);
@@ -213,19 +237,30 @@ export class Outbox {
           start();
           resolve(true);
         },
-        timer: setTimeout(() => {
-          // Waited out: the event goes ahead (never hang an ack); its reply is shed if there is still no room.
+        refuse: (why) => {
+          clearTimeout(admission.timer);
           this.admissions.delete(admission);
-          start();
-          resolve(false);
-        }, this.limits.ackWaitMs),
+          resolve(this.refuse(why));
+          this.notifyIfIdle();
+        },
+        timer: setTimeout(() => admission.refuse(`the reply backlog stayed full for ${seconds(this.limits.ackWaitMs)}`), this.limits.ackWaitMs),
       };
       this.admissions.add(admission);
     });
   }
 
+  /** Counts a refused event; the first of a run is logged (the adapter logs each event's line). */
+  private refuse(why: string): false {
+    this.counts.refused++;
+    if (this.refusedRun++ === 0) {
+      this.logger.warn(`${this.name}: event refused, not acked (${why}; ${this.waiting} replies pending): the platform will deliver it again; `
+        + 'further refusals until the backlog clears are counted');
+    }
+    return false;
+  }
+
   private hasRoom(): boolean {
-    return this.closed || this.waiting + this.tracked < this.limits.maxPending;
+    return this.waiting + this.tracked < this.limits.maxPending;
   }
 
   /** Starts the events waiting for room, oldest first, as long as there is room. */
@@ -258,7 +293,8 @@ export class Outbox {
     clearTimeout(timer);
     this.closed = true;
     clearTimeout(this.wakeTimer);
-    this.admitWaiting(); // their events' replies are dropped now, each logged
+    // Not acked yet: refused, so the platform delivers them again (to another replica, or after the restart).
+    for (const admission of this.admissions) admission.refuse('shutting down');
 
     for (const conv of this.conversations.values()) {
       for (const reply of conv.queue.splice(0)) this.giveUp(reply, 'not sent by the shutdown deadline');
@@ -369,13 +405,23 @@ export class Outbox {
     this.observer?.pendingChanged(this.waiting);
     if (delivered) this.counts.delivered++;
     reply.settle(delivered);
-    // The run of shed replies ends once the backlog is down to half, so a backlog hovering at its
-    // bound is one log line, not one per reply that squeezes in.
-    if (this.shedRun > 0 && this.waiting <= this.limits.maxPending / 2) {
-      this.logger.warn(`${this.name}: backlog down to ${this.waiting}; ${this.shedRun} replies were dropped while it was full`);
-      this.shedRun = 0;
-    }
+    this.endRuns();
     this.admitWaiting();
     this.notifyIfIdle();
+  }
+
+  /**
+   * A run of shed replies (refused events) ends once the backlog, as admit() counts it, is down to
+   * half, so a backlog hovering at its bound is one log line, not one per reply that squeezes in.
+   */
+  private endRuns(): void {
+    if ((this.shedRun === 0 && this.refusedRun === 0) || this.waiting + this.tracked > this.limits.maxPending / 2) return;
+    const what = [
+      this.shedRun > 0 ? `${this.shedRun} replies were dropped` : '',
+      this.refusedRun > 0 ? `${this.refusedRun} events were refused for redelivery` : '',
+    ].filter(Boolean).join(' and ');
+    this.logger.warn(`${this.name}: backlog down to ${this.waiting}; ${what} while it was full`);
+    this.shedRun = 0;
+    this.refusedRun = 0;
   }
 }

@@ -15,8 +15,12 @@ import { createMetrics, type Metrics, type Platform } from './metrics.js';
 export type { Platform };
 /** What kind of inbound event: a slash command, @mention, direct message, button, shortcut, home tab, bot menu, any other… */
 export type EventKind = 'command' | 'mention' | 'dm' | 'message' | 'action' | 'shortcut' | 'home' | 'menu' | 'other';
-/** answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing to answer; failed: the reply could not be sent. */
-export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed';
+/**
+ * answered: a reply was acked or sent; duplicate: a re-delivery, not answered again; ignored: nothing
+ * to answer; failed: the reply could not be sent; refused: not acked while the reply backlog was full,
+ * for the platform to deliver again.
+ */
+export type Outcome = 'answered' | 'duplicate' | 'ignored' | 'failed' | 'refused';
 
 export interface EventDetails {
   intent?: string;

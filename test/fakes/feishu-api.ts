@@ -20,6 +20,8 @@ export interface RecordedCall {
   /** Parsed JSON body, or a summary for multipart uploads. */
   body: any;
   status: number;
+  /** When the call arrived (epoch ms). */
+  at: number;
 }
 
 /** A message Feishu would show (first call per uuid). */
@@ -205,6 +207,7 @@ export class FakeFeishu {
       token: /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1],
       body,
       status: 200,
+      at: Date.now(),
     };
     if (this.hung.some((m) => m.test(call.path))) {
       call.status = 0;

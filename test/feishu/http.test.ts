@@ -26,6 +26,10 @@ beforeAll(async () => {
       res.writeHead(429, { 'content-type': 'application/json', 'x-ogw-ratelimit-reset': '2' }).end('{"code":99991400,"msg":"too many requests"}');
       return;
     }
+    if (req.url === '/limited-200') {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-ogw-ratelimit-reset': '5' }).end('{"code":99991400,"msg":"request trigger frequency limit"}');
+      return;
+    }
     if (req.url === '/hang') return; // never answers
     if (req.url === '/huge') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.alloc(MAX_ANSWER_BYTES + 1, 0x20));
@@ -94,6 +98,19 @@ describe('createFeishuHttp', () => {
     expect(err.response?.headers['x-ogw-ratelimit-reset']).toBe('2');
     expect(err.config?.url).toBe(`${origin}/limited`);
   });
+
+  // Feishu answers some rate limits with a 200: the SDK would return the body without the headers.
+  for (const [path, data] of [['JSON', {}], ['multipart (axios)', { image: Buffer.from([1, 2, 3]) }]] as const) {
+    it(`rejects a rate limit answered with HTTP 200 like a 429, its reset header readable: ${path}`, async () => {
+      const http = createFeishuHttp(1000);
+      const headers = 'image' in data ? { 'Content-Type': 'multipart/form-data' } : undefined;
+      const err = await http.request({ url: `${origin}/limited-200`, method: 'POST', data, headers }).catch((e: unknown) => e) as AxiosError;
+      expect(isAxiosError(err)).toBe(true);
+      expect(err.response?.status).toBe(200);
+      expect(err.response?.data).toEqual({ code: 99991400, msg: 'request trigger frequency limit' });
+      expect(err.response?.headers['x-ogw-ratelimit-reset']).toBe('5');
+    });
+  }
 
   it('uploads a file as multipart through axios', async () => {
     const http = createFeishuHttp(1000);

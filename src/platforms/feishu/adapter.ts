@@ -7,7 +7,8 @@
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
  * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
- * while the outbox is full do they wait, bounded, for room: see `Outbox.admit`);
+ * while the outbox is full do they wait, bounded, for room, and refuse the event if none comes, for
+ * Feishu to push it again: see `Outbox.admit`);
  * re-pushes and duplicate deliveries are dropped by `event_id` and `message_id` in the shared Store,
  * and every send carries a `uuid` so a retried send is never shown twice.
  */
@@ -21,14 +22,14 @@ import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
 import type { Route } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
-import type { DeliveryOptions, FailureVerdict } from '../../infra/outbox.js';
+import { EventRefused, type DeliveryOptions, type FailureVerdict } from '../../infra/outbox.js';
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
 import { createConversations, type Conversation } from '../conversations.js';
 import { createLangMemory } from '../lang-memory.js';
-import { createFeishuHttp, isTimeout } from './http.js';
+import { createFeishuHttp, isTimeout, RATE_LIMITED } from './http.js';
 import { createFeishuPictures } from './images.js';
 import {
   classifyMessage, commandFromAction, conversationOf, conversationOfAction, defaultLangFor, personal,
@@ -63,7 +64,6 @@ export interface CardCallbackResponse {
 
 interface ApiResult { code?: number; msg?: string; data?: { message_id?: string } }
 
-const RATE_LIMITED = 99991400;
 /** How long a card callback (3 s in all) waits for a picture before answering without and patching it in. */
 const CALLBACK_PICTURE_MS = 1500;
 
@@ -86,8 +86,11 @@ function sdkLogger(logger: Logger, errorsAt: 'warn' | 'debug' = 'warn'): Lark.Lo
     return m;
   };
   const flat = (msg: unknown[]) => (msg.length === 1 && Array.isArray(msg[0]) ? msg[0] : msg).map(brief);
+  // WSClient logs a refused event (our EventRefused, its ack frame code 500) as an error: it is
+  // already on the event's own line.
+  const refusal = (m: unknown[]) => flat(m).some((x) => typeof x === 'string' && x.includes('EventRefused'));
   return {
-    error: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
+    error: (...m: unknown[]) => (refusal(m) ? logger.debug : logger[errorsAt])('[lark]', ...flat(m)),
     warn: (...m: unknown[]) => logger[errorsAt]('[lark]', ...flat(m)),
     info: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
     debug: (...m: unknown[]) => logger.debug('[lark]', ...flat(m)),
@@ -134,11 +137,12 @@ class ApiRefusal extends Error {
 
 /**
  * Reads a failed send for the outbox. Network errors, timeouts, 5xx and rate limits are retried
- * (the send's uuid makes a retry safe); a rate limit waits as long as `x-ogw-ratelimit-reset` says.
+ * (the send's uuid makes a retry safe); a rate limit, whether answered as a 429 or as a 200 (http.ts
+ * rejects both with the answer's headers), waits as long as `x-ogw-ratelimit-reset` says.
  * Any other refusal (bot not in the chat, card invalid) is final.
  */
 function feishuVerdict(err: unknown): FailureVerdict {
-  if (err instanceof ApiRefusal) return { retry: err.code === RATE_LIMITED, reason: err.message };
+  if (err instanceof ApiRefusal) return { retry: false, reason: err.message };
   const response = (err as AxiosLikeError).response;
   if (!response) return { retry: true, reason: describe(err) };
   const status = response.status ?? 0;
@@ -197,12 +201,16 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   }
 
   // ---- background work: the ack waits only for room in the outbox (backpressure), never for the
-  // reply; stop() and tests wait for the work, through the outbox ----
-  function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
-    return outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
+  // reply; stop() and tests wait for the work, through the outbox. With no room, the event is
+  // refused (EventRefused: a 503, or a failed ack frame) and Feishu pushes it again later ----
+  async function admit(what: string, ev: EventReport, work: () => Promise<Outcome>): Promise<void> {
+    const started = await outbox.admit(() => work().then((outcome) => ev.done(outcome), (err: unknown) => {
       logger.error({ req: ev.id }, `feishu: ${what} failed:`, describe(err));
       ev.done('failed');
-    })).then(() => undefined);
+    }));
+    if (started) return;
+    ev.done('refused', { reason: 'reply backlog full' });
+    throw new EventRefused();
   }
 
   /** True on the first delivery of all `keys` (atomic claims; a re-push may come under a new event_id). */

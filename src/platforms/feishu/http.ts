@@ -13,6 +13,10 @@
  * the bench's 200 events/s). Everything else — uploads (multipart), downloads, params without the
  * SDK's serializer, a proxy in the environment — goes through axios as before.
  *
+ * A rate limit is an error on both paths, whatever the status: Feishu answers some with HTTP 200 and
+ * `code: 99991400`, which the SDK would hand back as a plain result, without the headers that say
+ * when to try again (`x-ogw-ratelimit-reset`). As a rejection it carries them, as a 429 does.
+ *
  * No redirects on either path: axios's default (follow up to 21) wraps every request in
  * follow-redirects, for redirects the Open API never sends (a redirected POST would arrive as a GET
  * anyway). A misconfigured FEISHU_DOMAIN that redirects fails with the 3xx, logged.
@@ -45,7 +49,10 @@ export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
     req.signal ??= deadline(req.timeout || timeoutMs);
     return req;
   }, undefined, { synchronous: true }); // as node-sdk's own: no extra promise turn per request
-  http.interceptors.response.use((resp) => unwrap(resp.config as Config, resp.data, resp.headers) as AxiosResponse);
+  http.interceptors.response.use((resp) => {
+    if (isRateLimit(resp.data)) throw rateLimited(resp);
+    return unwrap(resp.config as Config, resp.data, resp.headers) as AxiosResponse;
+  });
 
   const request = (config: Config): Promise<unknown> => {
     const body = proxied ? undefined : jsonBody(config);
@@ -62,6 +69,15 @@ export function createFeishuHttp(timeoutMs: number): Lark.HttpInstance {
   // Responses are unwrapped to the body, as the SDK expects, which its generic types cannot express.
   return instance as unknown as Lark.HttpInstance;
 }
+
+/** Feishu's "request trigger frequency limit" code, in whatever status it comes. */
+export const RATE_LIMITED = 99991400;
+
+const isRateLimit = (data: unknown): boolean => (data as { code?: unknown } | null)?.code === RATE_LIMITED;
+
+/** A rate limit answered with a 2xx, rejected as axios rejects a 429: the answer, headers included, on the error. */
+const rateLimited = (response: AxiosResponse): AxiosError =>
+  new AxiosError(`Rate limited (code ${RATE_LIMITED}) with status code ${response.status}`, AxiosError.ERR_BAD_REQUEST, response.config, undefined, response);
 
 /** What the SDK expects back from a call, as its own instance returns it. */
 const unwrap = (config: Config, data: unknown, headers: unknown): unknown => (config.$return_headers ? { data, headers } : data);
@@ -124,8 +140,11 @@ async function sendJson(config: Config, body: string, timeoutMs: number): Promis
     data = text ? JSON.parse(text) : text;
   } catch { /* not JSON: the text, as axios gives it */ }
   const { status } = reply;
-  if (status >= 200 && status < 300) return unwrap(config, data, reply.headers);
   const response = { data, status, statusText: reply.statusText, headers: reply.headers, config } as unknown as AxiosResponse;
+  if (status >= 200 && status < 300) {
+    if (isRateLimit(data)) throw rateLimited(response);
+    return unwrap(config, data, reply.headers);
+  }
   throw fail(`Request failed with status code ${status}`, status >= 500 ? AxiosError.ERR_BAD_RESPONSE : AxiosError.ERR_BAD_REQUEST, response);
 }
 

@@ -11,6 +11,7 @@ import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES, refuse } from '../../infra/http-server.js';
 import type { Logger } from '../../infra/log.js';
+import { EventRefused } from '../../infra/outbox.js';
 import type { Reporter } from '../../infra/report.js';
 
 export interface Dispatcher {
@@ -192,6 +193,9 @@ export function createWebhookListener(opts: WebhookOptions): (req: IncomingMessa
       if (err instanceof Rejection) {
         opts.report.rejected('feishu', err.status, `${req.method} ${req.url}: ${err.message}`);
         refuse(res, err.status);
+      } else if (err instanceof EventRefused) {
+        // Not acked: Feishu pushes it again (after 15 s, then later). Its event line says so.
+        send(res, 503, { error: 'busy' });
       } else if (err instanceof Aborted) {
         opts.logger.info({ platform: 'feishu' }, `request aborted by the client: ${err.message}`);
         res.destroy();

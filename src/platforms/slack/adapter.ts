@@ -4,8 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, isRawBodyError, LogLevel, SocketModeReceiver, webApi,
-  type BlockAction, type ButtonAction, type Logger as BoltLogger,
+  App, HTTPModuleFunctions as boltHttp, HTTPReceiver, HTTPResponseAck, isRawBodyError, LogLevel, SocketModeReceiver, webApi,
+  type BlockAction, type ButtonAction, type Logger as BoltLogger, type ReceiverEvent,
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import { questionLang } from '../../core/parse.js';
@@ -223,9 +223,41 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   };
 
   // Every listener's work counts until it is done, so shutdown waits for replies not queued yet.
-  app.use(async ({ next }) => {
-    await outbox.track(next());
+  // Events API callbacks are counted by their admission already (admitCallback).
+  app.use(async ({ body, next }) => {
+    await (body.type === 'event_callback' ? next() : outbox.track(next()));
   });
+
+  /**
+   * An Events API callback (mentions, DMs, App Home) goes to Bolt only once the outbox admits it:
+   * while its reply backlog is full the ack waits, bounded (see Outbox.admit), and if there is still
+   * no room it is not acked at all (`refuse`: a 503 over HTTP, silence over Socket Mode), so Slack
+   * delivers it again (A4: a retry at once, after 1 min, after 5 min). `process` runs Bolt's
+   * listeners; it acks first. A refused event was never claimed as seen, so its retry is answered.
+   */
+  const admitCallback = async (body: Record<string, unknown>, process: () => Promise<void>, refuse: () => void) => {
+    // A message that gets no reply (most of what message.channels brings: channel chatter) needs no
+    // room in the backlog: acked and ignored at once, never refused and sent again.
+    if (getsNoReply(body.event)) return process();
+    if (await outbox.admit(process)) return;
+    const event = body.event as { type?: string; channel_type?: string } | undefined;
+    const kind: EventKind = event?.type === 'app_mention' ? 'mention' : event?.type === 'app_home_opened' ? 'home'
+      : event?.type === 'message' ? (event.channel_type === 'im' ? 'dm' : 'message') : 'other';
+    begin(kind, body.event_id as string | undefined).done('refused', { reason: 'reply backlog full' });
+    refuse();
+  };
+  const getsNoReply = (event: unknown): boolean => {
+    const e = event as SlackMessageEvent | undefined;
+    return (e?.type === 'message' || e?.type === 'app_mention') && screenMessageEvent(e, identity ?? {}).kind === 'ignore';
+  };
+  if (socket) {
+    // The receiver's own listener, called only for what is admitted; an envelope not acked is sent again.
+    const [bolt] = socket.client.listeners('slack_event') as ((args: { type: string; body: Record<string, unknown> }) => Promise<void>)[];
+    socket.client.removeAllListeners('slack_event');
+    socket.client.on('slack_event', (args: { type: string; body: Record<string, unknown> }) => (args.type === 'events_api'
+      ? admitCallback(args.body, () => bolt!(args), () => undefined)
+      : bolt!(args)));
+  }
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
@@ -421,10 +453,22 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       report.rejected('slack', screened.status, screened.reason);
       return refuse(res, screened.status);
     }
-    const form = screened.form;
-    // An Events API callback (JSON; mentions, DMs) is acked by Bolt at once and answered later: it
-    // waits here, bounded, while the outbox is full (backpressure, see Outbox.admit).
-    if (!form) return void outbox.admit(async () => toBolt(buffered, res));
+    const { form, body } = screened;
+    // An Events API callback (JSON) goes to Bolt's App as its HTTPReceiver would hand it over, but
+    // once admitted, and with the listeners' work counted until it is done.
+    if (body?.type === 'event_callback') {
+      // Bolt's ack starts its 3-second "not acknowledged" timer when made: only once admitted.
+      const event = (): ReceiverEvent => ({
+        body,
+        ack: new HTTPResponseAck({ logger, processBeforeResponse: false, httpRequest: buffered, httpRequestBody: body, httpResponse: res }).bind(),
+        retryNum: boltHttp.extractRetryNumFromHTTPRequest(buffered),
+        retryReason: boltHttp.extractRetryReasonFromHTTPRequest(buffered),
+        customProperties: {},
+      });
+      // Never `x-slack-no-retry`: the retry is the point.
+      return admitCallback(body, () => app.processEvent(event()), () => res.writeHead(503).end());
+    }
+    if (!form) return toBolt(buffered, res);
     if (form.get('command') !== SLASH_COMMAND.command) return toBolt(buffered, res);
     const ev = begin('command');
     // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's

@@ -8,7 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type Screened =
-  | { ok: true; form?: URLSearchParams }
+  /** `body`: the parsed JSON (a form's `payload`), absent for a plain form. */
+  | { ok: true; form?: URLSearchParams; body?: Record<string, unknown> }
   | { ok: false; status: 400 | 415; reason: string };
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -71,7 +72,7 @@ export function screenSignedBody(contentType: string | undefined, body: string):
   }
   if (!isRecord(parsed)) return { ok: false, status: 400, reason: `body is ${parsed === undefined ? 'not valid JSON' : `JSON ${parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed}`}, not an object` };
   if (!routable(parsed)) return NOT_SLACK;
-  return { ok: true, form };
+  return { ok: true, form, body: parsed };
 }
 
 /**
