@@ -88,7 +88,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     // The port stays open while the adapters finish what they took: their routes answer 503 (the
     // platform re-delivers elsewhere) and /readyz says stopping. Then its connections are closed.
     await Promise.allSettled(adapters.map((a) => a.stop(deadline)));
-    // The picture patches were drained (or dropped) with the replies: the rasteriser's thread can go.
+    // The picture patches were drained (or dropped) with the replies; a drawing still under way ends by the deadline.
     await settleBy(pictures?.close() ?? Promise.resolve(), deadline);
     await connections?.close(deadline);
     // Only a store this bot opened is closed (a test's or a caller's may be shared); Redis has close().

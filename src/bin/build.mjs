@@ -3,8 +3,8 @@
  *
  * 1. One JavaScript file per TypeScript file in the same folders (dist/app.js, dist/core/data.js …),
  *    so every relative path means the same from dist/ as from src/. Every other file under src/
- *    (src/core/sound-index.json, the rasteriser's worker) is copied beside them. The bench imports
- *    these, and the picture renderer (ECharts) loads from them when the first picture is drawn.
+ *    (src/core/sound-index.json) is copied beside them. The bench imports these, and the picture
+ *    renderer (resvg and the layout in data/pictures/) loads from them when the first picture is drawn.
  * 2. dist/iiot.cjs: the `iiot` command (src/iiot.ts) bundled with its dependencies, minified but for names — one
  *    file instead of some 1,500 module resolutions and reads, which is most of start-up — and wrapped
  *    in its CommonJS function (finishBundle). Each source

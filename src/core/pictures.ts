@@ -1,5 +1,5 @@
 import { tierAnswer } from './cards.js';
-import { regionById, report, tierById, tierOf } from './data.js';
+import { groupings, regionById, report, tierById, tierOf } from './data.js';
 import { join, MESSAGES, paren, regionName, regionTitle } from './i18n.js';
 import type { Answer, CardImage, Lang, LegendEntry } from './types.js';
 
@@ -120,8 +120,10 @@ export function pictureFor(a: Answer): CardImage | undefined {
       return a.regionIds.length >= 2 ? mapImage(a.lang, a.regionIds, a.card.title) : undefined;
     case 'group':
       // A grouping (长三角), or groupings next to regions: their members highlighted. The list of every
-      // grouping names no regions and gets none.
-      return a.regionIds.length > 0 ? mapImage(a.lang, a.regionIds, a.card.title) : undefined;
+      // grouping names no regions and gets none. Which regions make up a grouping is general
+      // knowledge, not the article's: the picture says so, as it may be seen without its card.
+      if (a.regionIds.length === 0) return undefined;
+      return { ...mapImage(a.lang, a.regionIds, a.card.title), ...(a.groupIds.length > 0 ? { note: groupings.provenance[a.lang] } : {}) };
     default:
       return undefined;
   }

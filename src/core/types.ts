@@ -87,6 +87,8 @@ export interface CardImage {
   /** What the picture shows, for screen readers and clients that do not show images. */
   alt: string;
   legend: LegendEntry[];
+  /** A line drawn above the caption: what the picture shows that is not from the article. */
+  note?: string;
 }
 
 export interface Card {

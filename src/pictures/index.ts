@@ -1,6 +1,6 @@
 /**
  * Card pictures as PNG bytes, drawn once per (picture, language) and kept: the only entry point
- * adapters, the console and the CLI use. The renderer (ECharts, resvg, fonts) loads on the first
+ * adapters, the console and the CLI use. The renderer (resvg, the layout) loads on the first
  * picture, never at start-up.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +19,7 @@ const ids = new WeakMap<CardImage, { lang: Lang; id: string }>();
 export function pictureId(image: CardImage, lang: Lang): string {
   const kept = ids.get(image);
   if (kept?.lang === lang) return kept.id;
-  const drawn = JSON.stringify([lang, image.picture, image.title, image.legend]);
+  const drawn = JSON.stringify([lang, image.picture, image.title, image.legend, image.note ?? null]);
   const id = createHash('sha256').update(drawn).digest('hex').slice(0, 24);
   ids.set(image, { lang, id });
   return id;
@@ -46,21 +46,16 @@ export class PicturesBusy extends Error {
 export const MAX_WAITING_PICTURES = 160;
 
 export interface PictureOptions {
-  /** Distinct pictures kept (each ~60–350 KB). Regions, tiers and the map are ~80; comparisons add more. */
+  /** Distinct pictures kept (each ~20–120 KB). Regions, tiers and the map are ~80; comparisons add more. */
   maxEntries?: number;
   /** Pictures waiting to be drawn beyond the one being drawn; past that a card goes without (PicturesBusy). */
   maxQueue?: number;
-  /**
-   * Stop the rasteriser's thread after this long without a drawing (default 2 minutes), giving back
-   * its WebAssembly memory; the next picture starts a new one. One thread serves the process: the
-   * last drawing's value counts.
-   */
-  idleMs?: number;
 }
 
 /**
- * Draws one picture at a time (each holds ~11 MB of native memory while it is rasterised) and keeps
- * the newest `maxEntries`. Concurrent requests for the same picture share one drawing.
+ * Draws one picture at a time (each holds ~22 MB while it is rasterised: resvg's pixmap and its copy
+ * in a Buffer) and keeps the newest `maxEntries`. Concurrent requests for the same picture share one
+ * drawing.
  */
 export class Pictures {
   private readonly done = new Map<string, Promise<Png>>();
@@ -68,12 +63,10 @@ export class Pictures {
   private waiting = 0;
   private readonly maxEntries: number;
   private readonly maxQueue: number;
-  private readonly idleMs?: number;
 
   constructor(options: PictureOptions = {}) {
     this.maxEntries = options.maxEntries ?? 128;
     this.maxQueue = options.maxQueue ?? MAX_WAITING_PICTURES;
-    this.idleMs = options.idleMs;
   }
 
   png(image: CardImage, lang: Lang): Promise<Png> {
@@ -89,7 +82,7 @@ export class Pictures {
     const drawing = this.queue.then(async () => {
       this.waiting--; // its turn: no longer waiting
       const { drawPng } = await loadRenderer();
-      return { id, bytes: await drawPng(image, lang, this.idleMs) };
+      return { id, bytes: await drawPng(image, lang) };
     });
     this.queue = drawing.catch(() => undefined);
     this.done.set(id, drawing);
@@ -102,9 +95,9 @@ export class Pictures {
     return drawing;
   }
 
-  /** Stops the renderer's thread, if it was started (command-line runs, before exiting). */
+  /** Resolves once no drawing is under way (nothing else holds the process: resvg draws on libuv's pool). */
   async close(): Promise<void> {
-    if (renderer) await (await renderer).stopRasteriser();
+    await this.queue;
   }
 
   /** Pictures kept (tests, the bench). */

@@ -1,6 +1,6 @@
 /** Which picture each answer carries: the core describes it (as data), never draws it. */
 import { describe, expect, it } from 'vitest';
-import { report } from '../../src/core/data.js';
+import { groupings, report } from '../../src/core/data.js';
 import { handle } from '../../src/core/handle.js';
 import { barsImage, mapImage } from '../../src/core/pictures.js';
 import type { Answer, Lang } from '../../src/core/types.js';
@@ -55,11 +55,13 @@ describe('pictures on cards', () => {
   it('a grouping: its members highlighted, titled as the card; next to a region, that region too', () => {
     const yrd = ask('长三角怎么样');
     expect(yrd.groupIds).toEqual(['yangtze-river-delta']);
-    expect(yrd.card.image).toEqual(mapImage('zh', ['shanghai', 'jiangsu', 'zhejiang', 'anhui'], yrd.card.title));
+    // Which regions make up a grouping is general knowledge: the picture says so, as the card does.
+    expect(yrd.card.image).toEqual({ ...mapImage('zh', ['shanghai', 'jiangsu', 'zhejiang', 'anhui'], yrd.card.title), note: groupings.provenance.zh });
     expect(yrd.card.image!.alt).toContain('突出显示上海、江苏、浙江、安徽');
     const west = ask('西部');
     expect(west.card.image?.picture).toEqual({ kind: 'map', highlight: [...west.regionIds].sort() });
     expect(west.regionIds.length).toBeGreaterThan(4);
+    expect(ask('western China').card.image?.note).toBe(groupings.provenance.en);
     const withHubei = ask('Jing-Jin-Ji vs Hubei');
     expect(withHubei.intent).toBe('group');
     expect(withHubei.card.image?.picture).toEqual({ kind: 'map', highlight: ['beijing', 'hebei', 'hubei', 'tianjin'] });

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as hb from 'harfbuzzjs';
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/core/types.js';
-import { drawSvg, FONT_FILES, svgToPng } from '../../src/pictures/draw.js';
-import { FONT_FAMILY } from '../../src/pictures/options.js';
+import { FONT_FILES, svgToPng } from '../../src/pictures/draw.js';
+import { FONT_FAMILY, pictureSvg } from '../../src/pictures/svg.js';
 import { allAnswers } from '../support/all-answers.js';
 import { decodePng } from '../support/png.js';
 import { CHARACTERS_FILE, pictureCharacters } from '../tools/font-subset.js';
@@ -16,7 +16,7 @@ import { CHARACTERS_FILE, pictureCharacters } from '../tools/font-subset.js';
 const faces = FONT_FILES.map((file) => new hb.Face(new hb.Blob(readFileSync(file))));
 const covered = faces.map((face) => new Set(face.collectUnicodes()));
 
-/** The text of every <text> element ECharts wrote, entities decoded. */
+/** The text of every <text> element of a picture's SVG, entities decoded. */
 function drawnText(svg: string): string {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]).join('')
     .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
@@ -42,17 +42,17 @@ describe('data/fonts', () => {
   });
 
   it('covers every character drawn on every picture, in both languages', () => {
-    // What varies between pictures is the title and the legend; the rest (region labels, caption,
-    // source, axes) is read from one drawing of each kind per language.
+    // What varies between pictures is the title, the legend and the note; the rest (region labels,
+    // caption, source, axes) is read from one drawing of each kind per language.
     const texts: string[] = [];
     const kinds = new Set<string>();
     for (const a of allAnswers()) {
       if (!a.card.image) continue;
-      texts.push(a.card.image.title, ...a.card.image.legend.map((l) => l.label));
+      texts.push(a.card.image.title, ...a.card.image.legend.map((l) => l.label), a.card.image.note ?? '');
       const kind = `${a.lang} ${a.card.image.picture.kind}`;
       if (!kinds.has(kind)) {
         kinds.add(kind);
-        texts.push(drawnText(drawSvg(a.card.image, a.lang as Lang)));
+        texts.push(drawnText(pictureSvg(a.card.image, a.lang as Lang)));
       }
     }
     expect(kinds.size).toBe(4);

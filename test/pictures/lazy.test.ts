@@ -1,6 +1,7 @@
 /**
- * Start-up must not pay for pictures: the bot, its adapters and the console chat load without
- * ECharts, resvg or the fonts; the renderer comes with the first picture.
+ * Start-up must not pay for pictures: the bot, its adapters and the console chat load without resvg
+ * or the layout; the renderer comes with the first picture, and ECharts never loads (it lays the
+ * pictures out once, in test/tools/picture-layout.ts).
  */
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
@@ -16,5 +17,6 @@ it('starting the bot loads no part of the renderer; the first picture does', asy
   const { Pictures } = await import('../../src/pictures/index.js');
   const { barsImage } = await import('../../src/core/pictures.js');
   await new Pictures().png(barsImage('en'), 'en');
-  expect(loaded().some((k) => k.includes('echarts'))).toBe(true);
+  expect(loaded().some((k) => k.includes('@resvg'))).toBe(true);
+  expect(loaded().filter((k) => /[\\/](echarts|zrender)[\\/]/.test(k))).toEqual([]);
 }, 60_000);

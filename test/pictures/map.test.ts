@@ -7,9 +7,9 @@ import { report, tierOf } from '../../src/core/data.js';
 import { handle } from '../../src/core/handle.js';
 import { barsImage, legend, mapImage, NOT_COVERED_COLOR, TIER_COLORS } from '../../src/core/pictures.js';
 import type { Lang } from '../../src/core/types.js';
-import { chinaMap, drawSvg } from '../../src/pictures/draw.js';
 import { Pictures } from '../../src/pictures/index.js';
-import { fade, featureNames, NOT_COVERED } from '../../src/pictures/options.js';
+import { fade, NOT_COVERED, pictureSvg as drawSvg } from '../../src/pictures/svg.js';
+import { featureNames } from '../tools/picture-layout.js';
 import { colorShare, decodePng, fillColor, mapPixels, pixelAt } from '../support/png.js';
 
 const pictures = new Pictures();
@@ -18,7 +18,7 @@ const SLOW = 120_000;
 
 describe('data/map/china.json', () => {
   it('has a feature for each of the 31 regions, matched by adcode, with the same Chinese name', () => {
-    const names = featureNames(chinaMap);
+    const names = featureNames();
     expect(report.regions).toHaveLength(31);
     for (const r of report.regions) expect(names.get(r.adcode), r.id).toBe(r.zh);
     for (const [adcode, name] of Object.entries(NOT_COVERED)) expect(names.get(Number(adcode))).toBe(name.zh);

@@ -1,14 +1,12 @@
 /**
  * Reading pictures back: decode a PNG, read pixels, and find where a geographic point lands on a map
- * picture (the same ECharts option the renderer draws, asked for its projection).
+ * picture (ECharts' own option for the picture, asked for its projection: independent of the layout
+ * the bot draws from, so a misplaced outline shows).
  */
-import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import type { CardImage, Lang } from '../../src/core/types.js';
-import { chinaMap, SIZES, ZOOM } from '../../src/pictures/draw.js';
-import { mapOption } from '../../src/pictures/options.js';
-
-const echarts = createRequire(import.meta.url)('echarts') as typeof import('echarts');
+import { ZOOM } from '../../src/pictures/svg.js';
+import { chinaMap, mapOption, withChart } from '../tools/picture-layout.js';
 
 export function decodePng(bytes: Buffer): PNG {
   return PNG.sync.read(bytes);
@@ -33,17 +31,10 @@ export function dominantColor(png: PNG, x: number, y: number, r = 6): string {
 
 /** Where each [longitude, latitude] lands on the map picture drawn for `image`, in PNG pixels. */
 export function mapPixels(image: CardImage, lang: Lang, points: [number, number][]): [number, number][] {
-  const { width, height } = SIZES.map;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption(mapOption(image, lang, chinaMap, height));
-    return points.map((p) => {
-      const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, p) as number[];
-      return [x * ZOOM, y * ZOOM];
-    });
-  } finally {
-    chart.dispose();
-  }
+  return withChart('map', mapOption(image, lang), (chart) => points.map((p) => {
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, p) as number[];
+    return [x * ZOOM, y * ZOOM];
+  }));
 }
 
 export const mapPixel = (image: CardImage, lang: Lang, lngLat: [number, number]): [number, number] => mapPixels(image, lang, [lngLat])[0];

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import subsetFont from 'subset-font';
 import { allAnswers } from '../support/all-answers.js';
-import { fixedPictureTexts } from '../../src/pictures/options.js';
+import { fixedPictureTexts } from '../../src/pictures/svg.js';
 import type { Lang } from '../../src/core/types.js';
 
 const DATA = new URL('../../data/', import.meta.url);
