@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { converse, handle, overview, prepareCore } from './core/handle.js';
+import { converse, overview, prepareCore } from './core/handle.js';
 import { ConfigError, DEFAULT_SHUTDOWN_TIMEOUT_MS, secretsOf, type Config } from './infra/config.js';
 import { settleBy } from './infra/deadline.js';
 import { trackConnections, type GracefulClose } from './infra/graceful-close.js';
@@ -61,7 +61,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const store = options.store ?? (await openStore(config.redis, logger));
   const pictures = config.pictures === false ? undefined : sharedPictures;
   const pictureLinks = pictures && config.publicBaseUrl ? new PictureLinks(config.publicBaseUrl, { store, logger, pictures }) : undefined;
-  const deps: AdapterDeps = { handle, converse, overview, store, logger, report, pictures, pictureLinks };
+  const deps: AdapterDeps = { converse, overview, store, logger, report, pictures, pictureLinks, conversationWindowMs: config.conversationWindowMs };
   const delivery: DeliveryOptions = { apiTimeoutMs: config.apiTimeoutMs };
   const adapters: PlatformAdapter[] = [];
   const starts: Promise<void>[] = [];

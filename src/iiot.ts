@@ -152,7 +152,7 @@ export async function preload(): Promise<void> {
     FEISHU_ENCRYPT_KEY: 'preload-key', FEISHU_VERIFICATION_TOKEN: 'preload-token',
   });
   const logger = createLogger('error', 'iiot', { secrets: secretsOf(config), destination: { write: () => {} } });
-  const deps = { handle, converse, overview, store: new MemoryStore(), logger, report: createReporter(logger) };
+  const deps = { converse, overview, store: new MemoryStore(), logger, report: createReporter(logger) };
   createSlackAdapter(config.slack!, deps);
   createFeishuAdapter(config.feishu!, deps);
   renderText(handle({ text: '湖北', platform: 'cli' }).card);

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handle, overview } from '../src/core/handle.js';
+import { converse, overview } from '../src/core/handle.js';
 import { startHttpServer } from '../src/infra/http-server.js';
 import type { OutboxLimits } from '../src/infra/outbox.js';
 import { MemoryStore } from '../src/infra/store.js';
@@ -65,7 +65,7 @@ async function slackBot(apiTimeoutMs = 10_000, outbox: Partial<OutboxLimits> = {
   const logs: LogLine[] = [];
   const adapter = createSlackAdapter(
     { mode, botToken: 'xoxb-delivery', signingSecret: SLACK_SECRET, appToken: 'xapp-1-delivery', apiUrl: slackApi.apiUrl },
-    { handle, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
+    { converse, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
     { apiTimeoutMs, outbox },
   );
   const bot = await mount(adapter, '/slack/events', logs);
@@ -76,7 +76,7 @@ async function feishuBot(apiTimeoutMs = 10_000, outbox: Partial<OutboxLimits> = 
   const logs: LogLine[] = [];
   const adapter = createFeishuAdapter(
     { mode, appId: FEISHU.appId, appSecret: FEISHU.secret, encryptKey: FEISHU.key, verificationToken: FEISHU.token, domain: feishuApi.origin },
-    { handle, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
+    { converse, overview, store: new MemoryStore(), logger: capturingLogger(logs) },
     { apiTimeoutMs, outbox },
   );
   return mount(adapter, '/feishu/events', logs);
@@ -390,4 +390,18 @@ describe('backpressure: while the backlog is full, the ack waits for room, and a
       }, 60_000);
     });
   }
+});
+
+describe('a full backlog and what gets no reply', () => {
+  it('acks a Slack channel message the bot will not answer at once, while a mention waiting for room is refused', async () => {
+    slackApi.delays.set('chat.postMessage', 1500);
+    const bot = await slackBot(10_000, { maxPending: 1, concurrency: 1, ackWaitMs: 100 });
+    expect((await bot.sender.event(mention('C0FULL1'))).status).toBe(200); // its reply now fills the backlog
+    expect((await bot.sender.event(mention('C0FULL2'))).status).toBe(503);
+    const t = `${++ts}.000100`;
+    const chatter = eventEnvelope({ type: 'message', channel_type: 'channel', user: 'U0ASKER', text: 'lunch?', ts: t, channel: 'C0FULL1', event_ts: t });
+    expect((await bot.sender.event(chatter)).status).toBe(200);
+    await slackApi.waitFor(() => bot.logs.find((l) => l.text.includes('channel message outside a thread')), 'the ignored line');
+    slackApi.delays.clear();
+  });
 });

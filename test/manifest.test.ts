@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMANDS, SLASH_COMMAND } from '../src/core/commands.js';
+import { COMMANDS, SLASH_COMMAND, SUGGESTED_PROMPTS } from '../src/core/commands.js';
 
 const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8'));
 const adapterSource = readFileSync(new URL('../src/platforms/slack/adapter.ts', import.meta.url), 'utf8');
@@ -16,6 +16,9 @@ const picturesSource = readFileSync(new URL('../src/platforms/slack/pictures.ts'
 const EVENT_SCOPES: Record<string, string | undefined> = {
   app_mention: 'app_mentions:read',
   'message.im': 'im:history',
+  // Un-mentioned replies in threads the bot answered in (the adapter ignores every other channel message).
+  'message.channels': 'channels:history',
+  'message.groups': 'groups:history',
   app_home_opened: undefined,
 };
 
@@ -59,9 +62,10 @@ describe('manifest.yml', () => {
 
   it('subscribes to exactly the events the adapter handles, with the scopes they need and no more', () => {
     const events: string[] = manifest.settings.event_subscriptions.bot_events;
-    expect([...events].sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
-    // Bolt registers message.* events as `message` (and rejects `message.im`).
-    const handled = [...adapterSource.matchAll(/app\.event\('([^']+)'/g)].map((m) => (m[1] === 'message' ? 'message.im' : m[1]));
+    expect([...events].sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
+    // Bolt registers message.* events as `message` (and rejects `message.im`): one listener takes all three.
+    const handled = [...adapterSource.matchAll(/app\.event\('([^']+)'/g)]
+      .flatMap((m) => (m[1] === 'message' ? ['message.channels', 'message.groups', 'message.im'] : [m[1]!]));
     expect(handled.sort()).toEqual([...events].sort());
     expect(adapterSource).toContain('app.command(SLASH_COMMAND.command');
     // files:write is there because the adapter uploads pictures.
@@ -73,10 +77,20 @@ describe('manifest.yml', () => {
       'chat:write', // replies and chat.update
       'users:read', // users.info locale for App Home
       'files:write', // picture uploads (filesUploadV2)
+      'assistant:write', // features.agent_view
       ...events.map((e) => EVENT_SCOPES[e]).filter((s): s is string => !!s),
     ]);
     expect([...scopes].sort()).toEqual([...needed].sort());
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('offers the agent surface in the Messages tab, its prompts drawn from the command registry', () => {
+    const agent = manifest.features.agent_view;
+    expect(agent.agent_description.length).toBeLessThanOrEqual(300);
+    expect(agent.suggested_prompts).toEqual(SUGGESTED_PROMPTS);
+    expect(agent.suggested_prompts.length).toBeLessThanOrEqual(4);
+    // The surface takes questions like any DM; the older assistant_view is not declared as well.
+    expect(manifest.features.assistant_view).toBeUndefined();
   });
 
   it('turns on interactivity (buttons) and Socket Mode, with no request URLs to keep up to date', () => {

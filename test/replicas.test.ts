@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/app.js';
 import type { Config } from '../src/infra/config.js';
 import type { FeishuAdapter } from '../src/platforms/feishu/adapter.js';
-import { FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
+import { cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from './fakes/feishu-api.js';
 import { deliver, messageEvent, newEventId, newMessageId } from './fakes/feishu-crypto.js';
 import { eventEnvelope, SlackSender } from './fakes/signing.js';
 import { BOT_USER_ID, FakeSlack } from './fakes/slack-api.js';
@@ -136,6 +136,23 @@ describe('two replicas on one Redis', () => {
       await Promise.all(replicas.map((r) => r.slack.event(eventEnvelope(mention(nextTs())))));
       expect(await slackRepliesAfter(before, 2)).toBe(2);
     });
+
+    it('continues a thread on the other replica: an un-mentioned reply there is answered in the thread', async () => {
+      const before = slackApi.callsTo('chat.postMessage').length;
+      const root = nextTs();
+      await replicas[0]!.slack.event(eventEnvelope(mention(root)));
+      await slackApi.waitFor(() => slackApi.callsTo('chat.postMessage')[before], 'the first answer', 15_000);
+      // Only the thread's conversation in the shared store tells replica 1 that the bot is part of it.
+      const reply = (text: string, threadTs: string) =>
+        eventEnvelope({ type: 'message', channel_type: 'channel', user: 'U0ASKER', text, ts: nextTs(), channel: 'C0GENERAL', event_ts: root, thread_ts: threadTs });
+      await replicas[1]!.slack.event(reply('路径呢', root));
+      await replicas[1]!.slack.event(reply('路径呢', nextTs())); // a thread the bot is not part of
+      expect(await slackRepliesAfter(before, 2)).toBe(2);
+      const answers = slackApi.callsTo('chat.postMessage').slice(before);
+      expect(answers.map((c) => c.args.thread_ts)).toEqual([root, root]);
+      // 湖北 on replica 0, then 路径呢 on replica 1: Hubei's path.
+      expect(answers[1]!.args.blocks.find((b: any) => b.type === 'header')?.text.text).toBe('湖北的发展路径');
+    });
   });
 
   describe('Feishu (webhook, encrypted and signed)', () => {
@@ -161,6 +178,23 @@ describe('two replicas on one Redis', () => {
       const before = feishuApi.callsTo(/\/reply$/).length;
       await Promise.all(replicas.map((r) => r.feishu(groupMessage())));
       expect(await feishuRepliesAfter(before)).toBe(2);
+    });
+
+    it('continues a topic on the other replica, answering in the topic', async () => {
+      const before = feishuApi.callsTo(/\/reply$/).length;
+      const root = newMessageId();
+      await replicas[0]!.feishu(groupMessage({ messageId: root }));
+      await feishuRepliesAfter(before);
+      await replicas[1]!.feishu(messageEvent({
+        appId: APP_ID, token: TOKEN, chatType: 'topic_group', text: '@_user_1 路径呢', rootId: root, threadId: 'omt_replicas',
+        mentions: [{ key: '@_user_1', openId: FAKE_BOT_OPEN_ID, name: 'iiot' }],
+      }));
+      expect(await feishuRepliesAfter(before)).toBe(2);
+      const followUp = feishuApi.callsTo(/\/reply$/).at(-1)!;
+      expect(followUp.body.reply_in_thread).toBe(true);
+      expect(cardText(JSON.parse(followUp.body.content))).toContain('湖北的发展路径');
+      // The conversation both replicas answered in is one entry in the shared store.
+      expect(await replicas[1]!.bot.store.get(`conv:feishu:oc_groupchat00000000000000000000001:${root}`)).toBeDefined();
     });
 
     it('a map one replica uploaded goes in the other\'s first card: one API call, the key found in Redis', async () => {
@@ -214,6 +248,12 @@ describe('a replica whose Redis is down', () => {
       const before = slackApi.callsTo('chat.postMessage').length;
       for (let i = 0; i < 3; i++) await replica.slack.event(eventEnvelope(mention(nextTs())));
       expect(await slackRepliesAfter(before, 3)).toBe(3);
+      // A question and its follow-up in a DM: both answered, on their own at worst, never an error.
+      const dm = (text: string) => eventEnvelope({ type: 'message', channel_type: 'im', channel: 'D0DOWN', user: 'U0ASKER', text, ts: nextTs(), event_ts: '1.1' });
+      await replica.slack.event(dm('湖北'));
+      await replica.slack.event(dm('路径呢'));
+      expect(await slackRepliesAfter(before + 3, 2)).toBe(2);
+      expect(logs.filter((l) => l.level === 'error')).toEqual([]);
       const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.text);
       expect(warnings).toEqual([expect.stringMatching(/^redis: unreachable/)]);
 

@@ -116,3 +116,11 @@ export const BOT_MENU: readonly { key: string; command: string; label: Record<La
   { key: 'metrics', command: 'metrics', label: { zh: '核心数据', en: 'Headline figures' } },
   { key: 'help', command: 'help', label: { zh: '帮助', en: 'Help' } },
 ];
+
+/**
+ * Slack's agent surface (manifest.yml `features.agent_view.suggested_prompts`, at most 4): a prompt
+ * per command people start with, its title the command's summary and its message an example.
+ */
+export const SUGGESTED_PROMPTS: readonly { title: string; message: string }[] = (['region', 'path', 'compare', 'map'] as const)
+  .map((name) => COMMANDS.find((c) => c.name === name)!)
+  .map((c) => ({ title: c.summary.en, message: c.examples.en[0]! }));

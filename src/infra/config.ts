@@ -47,10 +47,13 @@ export interface Config {
   apiTimeoutMs?: number;
   /** SIGTERM/SIGINT: how long replies under way may take to finish before the process exits. */
   shutdownTimeoutMs?: number;
+  /** How long a top-level DM (Slack) or one-to-one chat (Feishu) continues the last question's context. */
+  conversationWindowMs?: number;
 }
 
 export const DEFAULT_API_TIMEOUT_MS = 10_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONVERSATION_WINDOW_MINUTES = 30;
 
 type Env = Record<string, string | undefined>;
 
@@ -122,10 +125,12 @@ export function loadConfig(env: Env = process.env): Config {
   const ms = z.coerce.number().int().min(100).max(600_000);
   const apiTimeoutMs = check('API_TIMEOUT_MS', ms, env.API_TIMEOUT_MS || String(DEFAULT_API_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
   const shutdownTimeoutMs = check('SHUTDOWN_TIMEOUT_MS', ms, env.SHUTDOWN_TIMEOUT_MS || String(DEFAULT_SHUTDOWN_TIMEOUT_MS), 'milliseconds from 100 to 600000, such as 10000');
+  const windowMinutes = check('CONVERSATION_WINDOW_MINUTES', z.coerce.number().int().min(1).max(1440),
+    env.CONVERSATION_WINDOW_MINUTES || String(DEFAULT_CONVERSATION_WINDOW_MINUTES), 'whole minutes from 1 to 1440, such as 30');
   const publicBaseUrl = env.PUBLIC_BASE_URL
     ? check('PUBLIC_BASE_URL', httpUrl, env.PUBLIC_BASE_URL, 'the bot\'s address as Slack reaches it, such as https://bot.example.com').replace(/\/+$/, '')
     : undefined;
-  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, pictures: picturesEnabled(env), publicBaseUrl, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
+  return { port, logLevel, apiTimeoutMs, shutdownTimeoutMs, conversationWindowMs: windowMinutes * 60_000, pictures: picturesEnabled(env), publicBaseUrl, slack: slackConfig(env), feishu: feishuConfig(env), redis: redisConfig(env) };
 }
 
 /** PICTURES=off: text cards only (no drawing, no uploads, no files:write needed). */

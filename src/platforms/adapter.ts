@@ -9,9 +9,13 @@ import { createReporter, type Platform, type Reporter } from '../infra/report.js
 
 /** What the app hands every platform adapter: the one handler, and shared infrastructure. */
 export interface AdapterDeps {
-  handle: (inbound: Inbound) => Answer;
-  /** The same handler inside a conversation: the context kept from its last answer in, the one to keep out. */
-  converse?: (inbound: Inbound, context?: ConversationContext) => Turn;
+  /**
+   * The one handler, inside a conversation: the context kept from its last answer in (none for a
+   * question on its own), the answer and the context to keep out (conversations.ts keeps it).
+   */
+  converse: (inbound: Inbound, context?: ConversationContext) => Turn;
+  /** How long a top-level DM or one-to-one chat continues its last context (CONVERSATION_WINDOW_MINUTES). */
+  conversationWindowMs?: number;
   /** The overview card (tiers, figures, how to ask) for home screens such as Slack's App Home. */
   overview: (lang: Lang) => Answer;
   /** Shared state: delivery dedup and caches (memory, or Redis across replicas). */

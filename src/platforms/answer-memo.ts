@@ -1,7 +1,7 @@
 /**
- * Replies already worked out, kept for the next person who asks the same. handle() is pure and the
+ * Replies already worked out, kept for the next person who asks the same. converse() is pure and the
  * article's data never changes while the bot runs, so the same words with the same fallback
- * language always get the same answer: a popular question (a region, the tier list, help) is
+ * language, in a conversation with the same context (or none), always get the same answer: a popular question (a region, the tier list, help) is
  * answered and rendered once, not once per asker. Everything else about an event (its checks, its
  * log line, its metrics, the language memory) still happens for each one.
  *
@@ -10,14 +10,17 @@
  * adapter keeps its own (Slack its acks' bytes, Feishu the core's answers), so the platform is no
  * part of the key.
  */
-import type { Inbound } from '../core/types.js';
+import type { ConversationContext, Inbound } from '../core/types.js';
 
 /** Longest question text kept; typical questions are a few words. */
 export const MEMO_MAX_TEXT = 200;
 export const MEMO_MAX_ENTRIES = 128;
 
-/** A question as the platform sent it, with what handle() reads besides the text. */
-export type Question = Pick<Inbound, 'text' | 'lang' | 'locale' | 'fallbackLang'>;
+/**
+ * A question as the platform sent it, with what converse() reads besides the text: a follow-up's
+ * context is part of the question, so it is never served the answer to the same words asked alone.
+ */
+export type Question = Pick<Inbound, 'text' | 'lang' | 'locale' | 'fallbackLang'> & { context?: ConversationContext };
 
 export interface AnswerMemo<V> {
   /** The kept reply to this question, or one made now by `make` (kept unless it is undefined). */
@@ -30,7 +33,8 @@ export function createAnswerMemo<V>(max = MEMO_MAX_ENTRIES): AnswerMemo<V> {
   return {
     get<R extends V | undefined>(q: Question, make: () => R): V | R {
       if (q.text.length > MEMO_MAX_TEXT) return make();
-      const key = `${q.lang ?? ''}\u0000${q.locale ?? ''}\u0000${q.fallbackLang ?? ''}\u0000${q.text}`;
+      // A context is a few short id lists (bounded in conversations.ts).
+      const key = `${q.lang ?? ''}\u0000${q.locale ?? ''}\u0000${q.fallbackLang ?? ''}\u0000${q.context ? JSON.stringify(q.context) : ''}\u0000${q.text}`;
       const kept = entries.get(key);
       if (kept !== undefined) {
         entries.delete(key); // re-inserted as the most recently used

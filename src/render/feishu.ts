@@ -57,8 +57,11 @@ export interface HrElement { tag: 'hr' }
 export interface ChartElement { tag: 'chart'; chart_spec: Record<string, unknown>; aspect_ratio?: '1:1' | '2:1' | '4:3' | '16:9'; preview?: boolean }
 export type FeishuElement = MarkdownElement | ButtonElement | ColumnSetElement | ColumnElement | ImageElement | HrElement | ChartElement;
 
-/** What a button carries back in `card.action.trigger`'s `action.value`: the command to run. */
-export interface FeishuButtonValue { cmd: string }
+/**
+ * What a button carries back in `card.action.trigger`'s `action.value`: the command to run, and the
+ * conversation the card belongs to (the callback names only the chat and the message, not the thread).
+ */
+export interface FeishuButtonValue { cmd: string; conv?: string }
 
 export interface FeishuCard {
   schema: '2.0';
@@ -72,6 +75,8 @@ export interface RenderOptions {
   lang?: Lang;
   /** The uploaded picture's key (`img_…`), when the card has a picture to upload and the upload succeeded. */
   imageKey?: string;
+  /** The conversation the card is sent in: its buttons carry it back, so a click continues it. */
+  conversation?: string;
 }
 
 /** Bar charts are the card's native chart component; only the map must be uploaded as an image. */
@@ -173,22 +178,24 @@ function fieldLines(fields: CardField[]): MarkdownElement {
     .join('\n'));
 }
 
-function button(action: CardAction): ButtonElement {
+function button(action: CardAction, conversation: string | undefined): ButtonElement {
+  const value: FeishuButtonValue = { cmd: action.command.slice(0, MAX_COMMAND_CHARS) };
+  if (conversation) value.conv = conversation;
   return {
     tag: 'button',
     text: { tag: 'plain_text', content: plain(action.label, MAX_BUTTON_LABEL_CHARS) },
     type: action.style === 'primary' ? 'primary' : 'default',
-    behaviors: [{ type: 'callback', value: { cmd: action.command.slice(0, MAX_COMMAND_CHARS) } }],
+    behaviors: [{ type: 'callback', value }],
   };
 }
 
 /** Buttons in one flowing row: it wraps on narrow screens instead of squeezing the labels. */
-function buttonRow(actions: CardAction[]): ColumnSetElement {
+function buttonRow(actions: CardAction[], conversation: string | undefined): ColumnSetElement {
   return {
     tag: 'column_set',
     flex_mode: 'flow',
     horizontal_spacing: '8px',
-    columns: actions.slice(0, MAX_BUTTONS).map((a) => ({ tag: 'column', width: 'auto', elements: [button(a)] })),
+    columns: actions.slice(0, MAX_BUTTONS).map((a) => ({ tag: 'column', width: 'auto', elements: [button(a, conversation)] })),
   };
 }
 
@@ -210,7 +217,7 @@ function build(card: Card, sections: CardSection[], omitted: number, compactFiel
   else if (card.image && opts.imageKey) {
     elements.push({ tag: 'img', img_key: opts.imageKey, alt: { tag: 'plain_text', content: plain(card.image.alt, MAX_TITLE_CHARS) } });
   }
-  if (card.actions.length > 0) elements.push(buttonRow(card.actions));
+  if (card.actions.length > 0) elements.push(buttonRow(card.actions, opts.conversation));
   if (card.source) elements.push({ tag: 'hr' }, md(escapeFeishuMarkdown(plain(card.source, MAX_TEXT_CHARS)), 'notation'));
   const title = plain(card.title, MAX_TITLE_CHARS) || '—';
   return {

@@ -39,7 +39,7 @@ export interface Mention { key: string; openId: string; name: string }
 export interface MessageSpec {
   appId: string;
   token: string;
-  chatType: 'group' | 'p2p';
+  chatType: 'group' | 'p2p' | 'topic_group';
   /** For `text`: the text with `@_user_N` placeholders, as Feishu delivers it. */
   text?: string;
   messageType?: string;
@@ -50,6 +50,10 @@ export interface MessageSpec {
   messageId?: string;
   eventId?: string;
   chatId?: string;
+  /** The first message of the reply chain or topic it is in (a reply; every message of a topic after the first). */
+  rootId?: string;
+  /** The topic (话题) it is in: set for a thread reply, not for a quoted reply. */
+  threadId?: string;
 }
 
 /** `im.message.receive_v1`, schema 2.0 (as in Feishu's event docs). */
@@ -67,8 +71,9 @@ export function messageEvent(spec: MessageSpec) {
       },
       message: {
         message_id: spec.messageId ?? newMessageId(),
-        root_id: '',
-        parent_id: '',
+        root_id: spec.rootId ?? '',
+        parent_id: spec.rootId ?? '',
+        ...(spec.threadId ? { thread_id: spec.threadId } : {}),
         create_time: String(Date.now()),
         update_time: String(Date.now()),
         chat_id: spec.chatId ?? (spec.chatType === 'p2p' ? 'oc_p2pchat000000000000000000000001' : 'oc_groupchat00000000000000000000001'),

@@ -5,8 +5,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handle, overview } from '../../src/core/handle.js';
-import type { Answer, Inbound } from '../../src/core/types.js';
+import { converse, handle, overview } from '../../src/core/handle.js';
+import type { ConversationContext, Inbound, Turn } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
@@ -36,10 +36,14 @@ const seen: Inbound[] = [];
 
 const logger = capturingLogger(logs);
 
+/** What the core was handed with each question: the context its conversation kept. */
+const contexts: (ConversationContext | undefined)[] = [];
+
 /** The real core, recording what it was asked. */
-function recordingHandle(inbound: Inbound): Answer {
+function recordingConverse(inbound: Inbound, context?: ConversationContext): Turn {
   seen.push(inbound);
-  return handle(inbound);
+  contexts.push(context);
+  return converse(inbound, context);
 }
 
 let config: FeishuConfig;
@@ -48,7 +52,7 @@ beforeAll(async () => {
   fake = await FakeFeishu.start();
   config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
   const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
-  adapter = createFeishuAdapter(config, { handle: recordingHandle, overview, store: flakyDedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+  adapter = createFeishuAdapter(config, { converse: recordingConverse, overview, store: flakyDedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
   server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
   await adapter.start();
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
@@ -64,6 +68,7 @@ beforeEach(() => {
   fake.reset();
   logs.length = 0;
   seen.length = 0;
+  contexts.length = 0;
   dedup = new MemoryStore();
 });
 
@@ -152,7 +157,7 @@ describe('card pictures', () => {
   });
 
   it('shares an uploaded image key with another replica through the store', async () => {
-    const replica = createFeishuAdapter(config, { handle: recordingHandle, overview, store: dedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+    const replica = createFeishuAdapter(config, { converse: recordingConverse, overview, store: dedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
     const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
     try {
       await replica.start();
@@ -182,7 +187,7 @@ describe('card pictures', () => {
   });
 
   it('at shutdown, a picture still uploading is dropped at the deadline and logged once; the card went out', async () => {
-    const stopping = createFeishuAdapter(config, { handle: recordingHandle, overview, store: new MemoryStore(), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+    const stopping = createFeishuAdapter(config, { converse: recordingConverse, overview, store: new MemoryStore(), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
     const stoppingServer = await startHttpServer(stopping.routes, 0, '127.0.0.1');
     try {
       await stopping.start();
@@ -218,7 +223,7 @@ describe('one call per answer where the picture is known', () => {
 
 /** A Feishu adapter of the test's own (its pictures, its metrics), on its own port against the same fake. */
 async function ownAdapter(pictures: Pictures, report: Reporter) {
-  const own = createFeishuAdapter(config, { handle: recordingHandle, overview, store: new MemoryStore(), logger, pictures, report }, { outbox: { retryDelayMs: 10 } });
+  const own = createFeishuAdapter(config, { converse: recordingConverse, overview, store: new MemoryStore(), logger, pictures, report }, { outbox: { retryDelayMs: 10 } });
   const ownServer = await startHttpServer(own.routes, 0, '127.0.0.1');
   await own.start();
   const ownUrl = `http://127.0.0.1:${(ownServer.address() as AddressInfo).port}/feishu/events`;

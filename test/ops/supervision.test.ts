@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
-import { handle, overview } from '../../src/core/handle.js';
+import { converse, overview } from '../../src/core/handle.js';
 import { MemoryStore } from '../../src/infra/store.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { FakeFeishu } from '../fakes/feishu-api.js';
@@ -72,7 +72,7 @@ describe('Feishu long connection', () => {
     const log = jsonLogger('info');
     const adapter: FeishuAdapter = createFeishuAdapter(
       { mode: 'ws', appId, appSecret: 'sup-secret', domain: feishu.origin },
-      { handle, overview, store: new MemoryStore(), logger: log.logger },
+      { converse, overview, store: new MemoryStore(), logger: log.logger },
       // Pings every 3 s, a 2 s watchdog (it must be shorter than the interval: each ping re-arms it).
       { pingTimeoutSec: 2, restartDelayMs: 300 },
     );

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../../src/app.js';
-import { handle, overview } from '../../src/core/handle.js';
+import { converse, handle, overview } from '../../src/core/handle.js';
 import { MemoryStore } from '../../src/infra/store.js';
 import { startHttpServer } from '../../src/infra/http-server.js';
 import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
@@ -472,13 +472,13 @@ describe('a question asked again', () => {
   it('gets the same card without the core working it out again; each ask is still its own event line', async () => {
     const asked: string[] = [];
     let failNext = true;
-    const counting = (inbound: Parameters<typeof handle>[0]) => {
+    const counting: typeof converse = (inbound, context) => {
       asked.push(`${inbound.fallbackLang ?? ''}:${inbound.text}`);
       if (failNext) { failNext = false; throw new Error('core down for a moment'); }
-      return handle(inbound);
+      return converse(inbound, context);
     };
     const { logger, lines } = jsonLogger('info');
-    const adapter = createSlackAdapter({ mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl }, { handle: counting, overview, store: new MemoryStore(), logger });
+    const adapter = createSlackAdapter({ mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl }, { converse: counting, overview, store: new MemoryStore(), logger });
     const server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
     try {
       await adapter.start();
@@ -514,7 +514,7 @@ describe('a core that throws', () => {
   it('gets the user a short apology instead of a stack trace, and the bot keeps serving', async () => {
     const adapter = createSlackAdapter(
       { mode: 'http', botToken: TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl },
-      { handle: () => { throw new Error('boom at core.ts:42'); }, overview, store: new MemoryStore(), logger: captureLogger() },
+      { converse: () => { throw new Error('boom at core.ts:42'); }, overview, store: new MemoryStore(), logger: captureLogger() },
     );
     const server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
     try {

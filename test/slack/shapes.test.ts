@@ -110,7 +110,7 @@ describe('shapes real workspaces send', () => {
     }, 'EvEDIT'));
     await slack.event(eventEnvelope({ type: 'message', channel_type: 'channel', channel: 'C0GENERAL', user: 'U0ASKER', text: '湖北', ts: '1700004400.000300' }, 'EvCHANNEL'));
     expect(await eventLine('EvEDIT')).toMatchObject({ kind: 'dm', outcome: 'ignored', reason: 'subtype message_changed' });
-    expect(await eventLine('EvCHANNEL')).toMatchObject({ kind: 'message', outcome: 'ignored', reason: 'channel message without a mention' });
+    expect(await eventLine('EvCHANNEL')).toMatchObject({ kind: 'message', outcome: 'ignored', reason: 'channel message outside a thread' });
   });
 
   it('logs an event type it has no listener for (a subscription added in the app settings) as ignored', async () => {

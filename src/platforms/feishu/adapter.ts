@@ -1,7 +1,9 @@
 /**
  * Feishu/Lark transport: group @mentions, direct messages, card buttons and the bot menu, over the
  * long connection (WSClient) or the webhook (`/feishu/events`). Events become an `Inbound`, go
- * through `deps.handle`, and the answer's card is rendered and sent. Nothing here builds content.
+ * through `deps.converse` with their conversation's context (conversations.ts: a reply chain or
+ * topic in a group, the person in a one-to-one chat), and the answer's card is rendered and sent.
+ * Nothing here builds content.
  *
  * Feishu waits for our handler before it counts a delivery as done (HTTP 200 or the WS ack frame),
  * and re-pushes after 3 s. So message and menu handlers return at once and reply afterwards (only
@@ -14,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lark, type Lark } from './sdk.js';
 import { BOT_MENU } from '../../core/commands.js';
-import type { Answer, Inbound } from '../../core/types.js';
+import type { Answer, ConversationContext, Inbound, Turn } from '../../core/types.js';
 import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type FeishuConfig } from '../../infra/config.js';
 import { seconds } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
@@ -25,10 +27,14 @@ import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
+import { createConversations, type Conversation } from '../conversations.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout, RATE_LIMITED } from './http.js';
 import { createFeishuPictures } from './images.js';
-import { classifyMessage, commandFromAction, defaultLangFor, type CardActionEvent, type MenuEvent, type MessageEvent } from './inbound.js';
+import {
+  classifyMessage, commandFromAction, conversationOf, conversationOfAction, defaultLangFor, personal,
+  type CardActionEvent, type MenuEvent, type MessageEvent,
+} from './inbound.js';
 import { createWebhookListener } from './webhook.js';
 
 export const FEISHU_EVENTS_PATH = '/feishu/events';
@@ -162,6 +168,7 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   };
   const client = new lark.Client({ ...common, logger: sdkLogger(logger, 'debug'), appType: lark.AppType.SelfBuild, cache });
   const langs = createLangMemory({ store: deps.store, platform: 'feishu', defaultLang: defaultLangFor(config.domain), logger });
+  const conversations = createConversations({ store: deps.store, platform: 'feishu', logger, windowMs: deps.conversationWindowMs });
   const outbox = createOutbox('feishu', report, logger, feishuVerdict, options);
   let started = false;
   let stopped = false;
@@ -211,29 +218,34 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   const firstDelivery = (keys: (string | undefined)[]): Promise<boolean> =>
     isFirstDelivery(deps.store, keys, (err) => logger.warn('feishu: dedup store failed, answering anyway:', describe(err)));
 
-  // Answers to repeated questions are kept (answer-memo.ts), and so is each one's card without a
-  // picture key: a repeated question costs neither the core nor the renderer again.
-  const answers = createAnswerMemo<Answer>();
-  const ask = (inbound: Inbound): Answer => answers.get(inbound, () => deps.handle(inbound));
-  // Kept with the picture's key, if any: a known picture's card (one call per answer) is rendered once too.
-  const rendered = new WeakMap<Answer, { imageKey?: string; card: FeishuCard }>();
-  const render = (answer: Answer, imageKey?: string): FeishuCard => {
+  // Answers to repeated questions (with the same context) are kept (answer-memo.ts), and so is each
+  // one's card: a repeated question costs neither the core nor the renderer again.
+  const turns = createAnswerMemo<Turn>();
+  const ask = (inbound: Inbound, context: ConversationContext | undefined): Turn =>
+    turns.get({ ...inbound, context }, () => deps.converse(inbound, context));
+  // Kept with its conversation (on its buttons) and its picture's key, if any: a known picture's card
+  // (one call per answer) is rendered once too, while both stay the same.
+  const rendered = new WeakMap<Answer, { conversation?: string; imageKey?: string; card: FeishuCard }>();
+  /** The card for `answer`; its buttons carry `conversation`, so a click continues it. */
+  const render = (answer: Answer, conversation: string | undefined, imageKey?: string): FeishuCard => {
     let kept = rendered.get(answer);
-    if (!kept || kept.imageKey !== imageKey) rendered.set(answer, (kept = { imageKey, card: renderFeishuCard(answer.card, { lang: answer.lang, imageKey }) }));
+    if (!kept || kept.imageKey !== imageKey || kept.conversation !== conversation) {
+      rendered.set(answer, (kept = { conversation, imageKey, card: renderFeishuCard(answer.card, { lang: answer.lang, imageKey, conversation }) }));
+    }
     return kept.card;
   };
   const pictureFor = (messageId: string, conversation: string) => `picture for ${messageId} in ${conversation}`;
 
   /**
-   * Puts the picture, uploaded for `conversation` (or under way: `key`), into a card already sent
-   * there (cards are sent with update_multi).
+   * Puts the picture, uploaded for `chat` (the outbox's conversation; or under way: `key`), into a
+   * card already sent there (cards are sent with update_multi); `conversation` stays on its buttons.
    */
-  async function patchPicture(answer: Answer, conversation: string, messageId: string,
-    key = pictures.key(answer, conversation, pictureFor(messageId, conversation))): Promise<void> {
+  async function patchPicture(answer: Answer, chat: string, messageId: string, conversation: string | undefined,
+    key = pictures.key(answer, chat, pictureFor(messageId, chat))): Promise<void> {
     const imageKey = await key;
     if (!imageKey) return;
-    await send(conversation, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
-      path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, imageKey)) },
+    await send(chat, 'im.message.patch', `picture for ${messageId}`, () => client.im.message.patch({
+      path: { message_id: messageId }, data: { content: feishuCardJson(render(answer, conversation, imageKey)) },
     }));
   }
 
@@ -242,13 +254,13 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
    * answered (its line written) once the card is out, and the picture is uploaded after and patched
    * into the sent message, all through the outbox in the same conversation. `call` sends one card.
    */
-  async function deliver(answer: Answer, ev: EventReport, conversation: string, method: string, what: string,
+  async function deliver(answer: Answer, ev: EventReport, chat: string, conversation: Conversation | undefined, method: string, what: string,
     call: (card: FeishuCard) => Promise<ApiResult>): Promise<Outcome> {
     const known = await pictures.knownKey(answer);
-    const { outcome, messageId } = await send(conversation, method, what, () => call(render(answer, known)));
+    const { outcome, messageId } = await send(chat, method, what, () => call(render(answer, conversation?.key, known)));
     if (outcome !== 'answered' || known || !messageId || !needsUpload(answer.card.image)) return outcome;
     ev.done(outcome);
-    await patchPicture(answer, conversation, messageId);
+    await patchPicture(answer, chat, messageId, conversation?.key);
     return outcome;
   }
 
@@ -278,23 +290,33 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     const messageId = msg!.message_id!;
     if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`, `feishu:message:${messageId}`]))) return 'duplicate';
     const userId = ev.sender?.sender_id?.open_id;
-    // A slash-command invocation (`/iiot …` from the command panel) is an ordinary text message too.
-    const inbound: Inbound = kind.kind === 'text'
-      ? await langs.typed({ text: kind.text, platform: 'feishu', userId })
-      // Images, stickers, files…: nothing to read, so the help card, in the user's language.
-      : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
-    return deliver(answer(inbound, rec), rec, msg!.chat_id ?? messageId, 'im.message.reply', `reply to ${messageId}`, (card) => client.im.message.reply({
+    const { conversation, inThread } = conversationOf(ev);
+    const [inbound, kept] = await Promise.all([
+      // A slash-command invocation (`/iiot …` from the command panel) is an ordinary text message too.
+      kind.kind === 'text'
+        ? langs.typed({ text: kind.text, platform: 'feishu', userId })
+        // Images, stickers, files…: nothing to read, so the help card, in the user's language.
+        : langs.langFor(userId).then((lang): Inbound => ({ text: 'help', platform: 'feishu', lang, userId })),
+      conversations.recall(conversation),
+    ]);
+    const reply = answer(inbound, conversation, kept?.context, rec);
+    // From a thread or a topic, the answer goes into it; a quoted reply or a top-level mention is answered as before.
+    return deliver(reply, rec, msg!.chat_id ?? messageId, conversation, 'im.message.reply', `reply to ${messageId}`, (card) => client.im.message.reply({
       path: { message_id: messageId },
-      data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId) },
+      data: { msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('r', messageId), ...(inThread ? { reply_in_thread: true } : {}) },
     }));
   }
 
-  /** The core's answer, its intent and the user's text noted on the event's report. */
-  function answer(inbound: Inbound, ev: EventReport): Answer {
+  /**
+   * The core's answer in its conversation, whose context is then kept (without waiting for the
+   * store); its intent and the user's text noted on the event's report.
+   */
+  function answer(inbound: Inbound, conversation: Conversation | undefined, context: ConversationContext | undefined, ev: EventReport): Answer {
     ev.note({ text: inbound.text });
-    const a = ask(inbound);
-    ev.note({ intent: a.intent });
-    return a;
+    const turn = ask(inbound, context);
+    conversations.keep(conversation, turn.context);
+    ev.note({ intent: turn.answer.intent });
+    return turn.answer;
   }
 
   async function answerMenu(ev: MenuEvent, rec: EventReport): Promise<Outcome> {
@@ -303,10 +325,12 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     if (!(await firstDelivery([ev.event_id && `feishu:event:${ev.event_id}`]))) return 'duplicate';
     const item = BOT_MENU.find((m) => m.key === ev.event_key);
     if (!item) logger.warn(`feishu: unknown bot menu key "${ev.event_key}", sending help (keys: ${BOT_MENU.map((m) => m.key).join(', ')})`);
-    // The menu event carries no chat and no text: the card goes to the clicker by open_id.
-    const lang = await langs.langFor(openId);
-    const reply = answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, rec);
-    return deliver(reply, rec, openId, 'im.message.create', `menu answer to ${openId}`, (card) => client.im.message.create({
+    // The menu event carries no chat and no text: the card goes to the clicker by open_id, and
+    // continues their one-to-one conversation (the menu is there only).
+    const conversation = personal(openId);
+    const [lang, kept] = await Promise.all([langs.langFor(openId), conversations.recall(conversation)]);
+    const reply = answer({ text: item?.command ?? 'help', platform: 'feishu', lang, userId: openId }, conversation, kept?.context, rec);
+    return deliver(reply, rec, openId, conversation, 'im.message.create', `menu answer to ${openId}`, (card) => client.im.message.create({
       params: { receive_id_type: 'open_id' },
       data: { receive_id: openId, msg_type: 'interactive', content: feishuCardJson(card), uuid: sendUuid('m', ev.event_id ?? `${openId}-${ev.event_key}`) },
     }));
@@ -318,20 +342,23 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
     try {
       const cmd = commandFromAction(ev, MAX_COMMAND_CHARS);
       const userId = ev.operator?.open_id;
+      // The click continues the conversation of the card it is on, which its button names.
+      const conversation = conversationOfAction(ev);
       // A button's command carries its card's language (`--lang`); a value we did not put there does not.
-      const inbound: Inbound = cmd
-        ? { text: cmd, platform: 'feishu', userId }
-        : { text: 'help', platform: 'feishu', lang: await langs.langFor(userId), userId };
-      const reply = answer(inbound, rec);
+      const [inbound, kept] = await Promise.all([
+        cmd ? { text: cmd, platform: 'feishu' as const, userId } : langs.langFor(userId).then((lang): Inbound => ({ text: 'help', platform: 'feishu', lang, userId })),
+        conversations.recall(conversation),
+      ]);
+      const reply = answer(inbound, conversation, kept?.context, rec);
       // The response replaces the card, so a picture waits briefly to ride in it; a slower one is
       // patched in after (by then the response has long been applied), through the outbox.
       const messageId = ev.context?.open_message_id;
-      const conversation = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
-      const key = pictures.key(reply, conversation, pictureFor(messageId ?? 'the clicked card', conversation));
+      const chat = ev.context?.open_chat_id ?? messageId ?? userId ?? 'card action';
+      const key = pictures.key(reply, chat, pictureFor(messageId ?? 'the clicked card', chat));
       const imageKey = await Promise.race([key, sleep(CALLBACK_PICTURE_MS).then(() => undefined)]);
-      const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, imageKey) } };
+      const response: CardCallbackResponse = { card: { type: 'raw', data: render(reply, conversation?.key, imageKey) } };
       rec.done('answered');
-      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, conversation, messageId, key))
+      if (!imageKey && messageId && needsUpload(reply.card.image)) void outbox.track(patchPicture(reply, chat, messageId, conversation?.key, key))
         .catch((err: unknown) => logger.error({ req: rec.id }, 'feishu: picture patch failed:', describe(err)));
       return response;
     } catch (err) {

@@ -3,6 +3,7 @@
  * into one object) → what the adapter needs. Pure functions, so the odd shapes are tested directly.
  */
 import type { Lang } from '../../core/types.js';
+import type { Conversation } from '../conversations.js';
 
 export interface FeishuMention {
   key: string;
@@ -15,7 +16,13 @@ export interface MessageEvent {
   sender?: { sender_id?: { open_id?: string; user_id?: string }; sender_type?: string };
   message?: {
     message_id?: string;
+    /** The first message of the reply chain or topic this one is in ('' or absent for a top-level message). */
+    root_id?: string;
+    parent_id?: string;
+    /** Set when the message is in a thread (话题), rather than a plain quoted reply. */
+    thread_id?: string;
     chat_id?: string;
+    /** p2p, group, or topic_group (a group where every top-level message starts a topic). */
     chat_type?: string;
     message_type?: string;
     content?: string;
@@ -126,4 +133,37 @@ export function commandFromAction(ev: CardActionEvent, maxChars: number): string
  */
 export function defaultLangFor(domain: string): Lang {
   return /larksuite|lark\.com/i.test(domain) ? 'en' : 'zh';
+}
+
+/**
+ * Where a message's conversation is. One-to-one: the person (one p2p chat each; a bot-menu click
+ * names the person but not the chat). A group: the chat and the reply chain or topic the message
+ * is in; a top-level mention is the root of the chain its answer starts. `inThread`: the question
+ * came from a thread or a topic, so the answer goes there too (`reply_in_thread`).
+ */
+export function conversationOf(ev: MessageEvent): { conversation?: Conversation; inThread: boolean } {
+  const msg = ev.message;
+  const openId = ev.sender?.sender_id?.open_id;
+  const inThread = !!msg?.thread_id || msg?.chat_type === 'topic_group';
+  if (msg?.chat_type === 'p2p') return { conversation: openId ? personal(openId) : undefined, inThread };
+  const root = msg?.root_id || msg?.message_id;
+  return { conversation: msg?.chat_id && root ? { key: `${msg.chat_id}:${root}`, span: 'thread' } : undefined, inThread };
+}
+
+/** A person's one-to-one chat with the bot, within the DM window. */
+export const personal = (openId: string): Conversation => ({ key: `p2p:${openId}`, span: 'dm' });
+
+/**
+ * The conversation a clicked card belongs to, as its button carried it (`conv`), if it is the
+ * clicker's own chat or the chat the card is in: a value from elsewhere continues nothing.
+ */
+export function conversationOfAction(ev: CardActionEvent): Conversation | undefined {
+  let value = ev.action?.value;
+  if (typeof value === 'string') value = parseJson(value);
+  const conv = value && typeof value === 'object' ? (value as { conv?: unknown }).conv : undefined;
+  if (typeof conv !== 'string' || conv.length > 200) return undefined;
+  const openId = ev.operator?.open_id;
+  if (openId && conv === personal(openId).key) return personal(openId);
+  const chat = ev.context?.open_chat_id;
+  return chat && conv.startsWith(`${chat}:`) ? { key: conv, span: 'thread' } : undefined;
 }

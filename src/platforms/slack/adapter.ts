@@ -9,7 +9,7 @@ import {
 } from '@slack/bolt';
 import { SLASH_COMMAND } from '../../core/commands.js';
 import { questionLang } from '../../core/parse.js';
-import type { Answer, Inbound, Lang } from '../../core/types.js';
+import type { Answer, ConversationContext, Inbound, Lang, Turn } from '../../core/types.js';
 import { ConfigError, DEFAULT_API_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS, type SlackConfig } from '../../infra/config.js';
 import { seconds, settleBy, withTimeout } from '../../infra/deadline.js';
 import { isFirstDelivery } from '../../infra/dedup.js';
@@ -23,10 +23,11 @@ import {
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
 import { createAnswerMemo } from '../answer-memo.js';
+import { createConversations, type Conversation } from '../conversations.js';
 import { createLangMemory } from '../lang-memory.js';
 import { slackFetch } from './fetch.js';
 import { createSlackPictures } from './pictures.js';
-import { screenMessageEvent, type SlackMessageEvent } from './inbound.js';
+import { conversationOfPost, inCommand, screenMessageEvent, type SlackMessageEvent } from './inbound.js';
 import { isSslCheck, screenSignedBody } from './screen.js';
 import { slackSignatureProblem } from './signature.js';
 
@@ -94,7 +95,8 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     },
     logger,
     clientOptions,
-    // The bot keeps no conversation state; the default store costs ~20% of Bolt's per-request CPU.
+    // Bolt's store is per channel, not per thread (conversations.ts keeps the bot's own); the default
+    // one costs ~20% of Bolt's per-request CPU.
     convoStore: false,
     // The bot's own messages are ignored in inbound.ts with the rest, so that each gets its event line.
     ignoreSelf: false,
@@ -121,23 +123,37 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    * What the user asked, as the core takes it, with the text noted on the event's report. `typed`:
    * the user's own words (remembered language); a button's command carries its card's.
    */
-  const question = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Inbound> => {
-    ev.note({ text });
+  const question = async (text: string, userId: string | undefined, ev: EventReport | undefined, typed = true): Promise<Inbound> => {
+    ev?.note({ text });
     const inbound = { text: fromSlackText(text), platform: 'slack' as const, userId };
     return typed ? langs.typed(inbound) : inbound;
   };
-  /** The core's answer to what the user asked, its intent noted on the event's report. */
-  const ask = async (text: string, userId: string | undefined, ev: EventReport, typed = true): Promise<Answer | undefined> =>
-    answerTo(await question(text, userId, ev, typed), ev);
-  const answerTo = (inbound: Inbound, ev: EventReport): Answer | undefined => {
+  /**
+   * Where a conversation's context is kept (conversations.ts). Each question recalls its
+   * conversation's context before the core answers it, and the context the core returns is kept.
+   */
+  const conversations = createConversations({ store: deps.store, platform: 'slack', logger: log, windowMs: deps.conversationWindowMs });
+  /** The core's turn for `inbound` in a conversation whose context is `context`, its intent noted on the event's report. */
+  const turnFor = (inbound: Inbound, context: ConversationContext | undefined, ev: EventReport): Turn | undefined => {
     try {
-      const answer = deps.handle(inbound);
-      ev.note({ intent: answer.intent });
-      return answer;
+      const turn = deps.converse(inbound, context);
+      ev.note({ intent: turn.answer.intent });
+      return turn;
     } catch (err) {
       log.error({ req: ev.id }, 'slack: core handler failed:', err);
       return undefined;
     }
+  };
+  const recall = async (conversation: Conversation | undefined) => (await conversations.recall(conversation))?.context;
+  /**
+   * The core's answer to what the user asked in `conversation` (none: a question on its own), its
+   * context recalled meanwhile; the new context kept.
+   */
+  const ask = async (text: string, userId: string | undefined, ev: EventReport, conversation?: Conversation, typed = true) => {
+    const [inbound, context] = await Promise.all([question(text, userId, ev, typed), recall(conversation)]);
+    const turn = turnFor(inbound, context, ev);
+    if (turn) conversations.keep(conversation, turn.context);
+    return turn?.answer;
   };
   const begin = (kind: EventKind, ref?: string) => report.begin('slack', kind, ref);
   const render = (answer: Answer | undefined, opts: Omit<RenderOptions, 'lang'> = {}): SlackMessage =>
@@ -220,12 +236,19 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    * listeners; it acks first. A refused event was never claimed as seen, so its retry is answered.
    */
   const admitCallback = async (body: Record<string, unknown>, process: () => Promise<void>, refuse: () => void) => {
+    // A message that gets no reply (most of what message.channels brings: channel chatter) needs no
+    // room in the backlog: acked and ignored at once, never refused and sent again.
+    if (getsNoReply(body.event)) return process();
     if (await outbox.admit(process)) return;
     const event = body.event as { type?: string; channel_type?: string } | undefined;
     const kind: EventKind = event?.type === 'app_mention' ? 'mention' : event?.type === 'app_home_opened' ? 'home'
       : event?.type === 'message' ? (event.channel_type === 'im' ? 'dm' : 'message') : 'other';
     begin(kind, body.event_id as string | undefined).done('refused', { reason: 'reply backlog full' });
     refuse();
+  };
+  const getsNoReply = (event: unknown): boolean => {
+    const e = event as SlackMessageEvent | undefined;
+    return (e?.type === 'message' || e?.type === 'app_mention') && screenMessageEvent(e, identity ?? {}).kind === 'ignore';
   };
   if (socket) {
     // The receiver's own listener, called only for what is admitted; an envelope not acked is sent again.
@@ -238,8 +261,9 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
 
   // The card rides in the ack itself: no second round trip, and ephemeral, so only the asker sees it
   // until they press Share. HTTP mode answers it on the fast path below; Socket Mode comes here.
-  const slashAnswer = async (text: string, userId: string | undefined, ev: EventReport) => {
-    const answer = await ask(text, userId, ev);
+  // A person's `/iiot` continues their last one in the same channel for a few minutes.
+  const slashAnswer = async (text: string, userId: string, channel: string, ev: EventReport) => {
+    const answer = await ask(text, userId, ev, inCommand(channel, userId));
     return { answer, share: shareOf(text, answer) };
   };
   /**
@@ -247,22 +271,25 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
    * bytes, so popular ones are answered and rendered once (answer-memo.ts). The event is still
    * reported in full: text, intent, outcome.
    */
-  const acks = createAnswerMemo<{ answer: Answer; json: string }>();
-  const slashJson = async (text: string, userId: string | undefined, ev: EventReport) => {
-    const inbound = await question(text, userId, ev);
-    const kept = acks.get({ ...inbound, text }, () => {
-      const answer = answerTo(inbound, ev);
-      return answer && { answer, json: renderSlackJson(answer, { share: shareOf(text, answer), pictureUrl: privatePicture(answer) }, EPHEMERAL) };
+  const acks = createAnswerMemo<{ turn: Turn; json: string }>();
+  const slashJson = async (text: string, userId: string | undefined, channel: string | undefined, ev: EventReport) => {
+    const conversation = userId && channel ? inCommand(channel, userId) : undefined;
+    // A follow-up's context is part of the memo's key: it is never served the answer to its words alone.
+    const [inbound, context] = await Promise.all([question(text, userId, ev), recall(conversation)]);
+    const kept = acks.get({ ...inbound, text, context }, () => {
+      const turn = turnFor(inbound, context, ev);
+      return turn && { turn, json: renderSlackJson(turn.answer, { share: shareOf(text, turn.answer), pictureUrl: privatePicture(turn.answer) }, EPHEMERAL) };
     });
     if (kept) {
-      ev.note({ intent: kept.answer.intent });
-      privatePicture(kept.answer); // a kept ack's picture stays served
+      ev.note({ intent: kept.turn.answer.intent });
+      conversations.keep(conversation, kept.turn.context);
+      privatePicture(kept.turn.answer); // a kept ack's picture stays served
     }
-    return kept ?? { answer: undefined, json: renderSlackJson(undefined, {}, EPHEMERAL) };
+    return kept ?? { json: renderSlackJson(undefined, {}, EPHEMERAL) };
   };
   app.command(SLASH_COMMAND.command, async ({ command, ack }) => {
     const ev = begin('command');
-    const { answer, share } = await slashAnswer(command.text, command.user_id, ev);
+    const { answer, share } = await slashAnswer(command.text, command.user_id, command.channel_id, ev);
     await ack({ ...EPHEMERAL, ...render(answer, { share, pictureUrl: privatePicture(answer) }) });
     ev.done('answered');
   });
@@ -286,8 +313,18 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const ev = begin(kind, eventId);
     const verdict = screenMessageEvent(event, identity ?? {});
     if (verdict.kind === 'ignore') return ev.done('ignored', { reason: verdict.reason, malformed: verdict.malformed });
+    // Recalled first: an un-mentioned thread reply is answered only where the bot has answered
+    // before (a thread it is part of); otherwise nothing of it is kept or logged but why.
+    const kept = await conversations.recall(verdict.conversation);
+    if (verdict.followUp && !kept) return ev.done('ignored', { reason: 'thread reply where the bot has not answered' });
     if (!(await firstDelivery(`event:${eventId}`, `msg:${verdict.channel}:${verdict.ts}`))) return ev.done('duplicate');
-    await reply(ev, await ask(verdict.text, verdict.user, ev), verdict.channel, verdict.threadTs);
+    // A follow-up's text is noted only once it is answered: people also talk to each other in a
+    // thread, and what the core cannot read as a question to it is left alone.
+    const turn = turnFor(await question(verdict.text, verdict.user, verdict.followUp ? undefined : ev), kept?.context, ev);
+    if (verdict.followUp && turn?.answer.intent === 'unknown') return ev.done('ignored', { reason: 'thread reply not understood without a mention' });
+    if (verdict.followUp) ev.note({ text: verdict.text });
+    if (turn) conversations.keep(verdict.conversation, turn.context);
+    await reply(ev, turn?.answer, verdict.channel, verdict.threadTs);
   };
   app.event('app_mention', ({ event, body }) => answerMessage('mention', event, body.event_id));
   app.event('message', ({ event, body }) => answerMessage(event.channel_type === 'im' ? 'dm' : 'message', event, body.event_id));
@@ -313,8 +350,13 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
       if (action.action_id === HOME_ACTION_ID) {
         return sent(ev, await publishOverview(user, value === 'zh' || value === 'en' ? [value] : ['zh', 'en']));
       }
-      const answer = await ask(value, user, ev, false);
       const channel = body.channel?.id ?? body.container.channel_id ?? user;
+      // A click continues the conversation of the message it is on: a private answer's is the
+      // clicker's /iiot in that channel (Share too); App Home's buttons are questions on their own.
+      const conversation = body.view?.type === 'home' ? undefined
+        : action.action_id === SHARE_ACTION_ID || body.container.is_ephemeral ? inCommand(channel, user)
+          : conversationOfPost(channel, body.message?.ts ?? body.container.message_ts, body.message?.thread_ts);
+      const answer = await ask(value, user, ev, conversation, false);
       const respond = (what: string, message: object, wrap = (call: () => Promise<void>) => call()) => (body.response_url
         ? deliver(channel, `${what} (response_url)`, () => wrap(postToResponseUrl(body.response_url!, message)))
         : Promise.resolve(false));
@@ -431,7 +473,7 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     const ev = begin('command');
     // Serialised once (renderSlackJson) and written in one piece with its length: Bolt's
     // buildContentResponse would serialise again and send it chunked.
-    const { json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, ev);
+    const { json } = await slashJson(form.get('text') ?? '', form.get('user_id') ?? undefined, form.get('channel_id') ?? undefined, ev);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
     ev.done('answered');
     // After the ack, tracked so shutdown waits for it like for a listener.

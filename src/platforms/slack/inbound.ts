@@ -8,11 +8,14 @@
  *  2. not written by a person: another bot, a bot_message, Slackbot (`USLACKBOT`), the bot itself;
  *  3. a subtype that is not a new message (edits, deletions, joins…): only `thread_broadcast`
  *     (a thread reply also sent to the channel) and `file_share` (a message with a file) are new;
- *  4. where it was written: a mention anywhere; a `message` only in the bot's DM. A channel
- *     message without a mention stops here (rule 4 is where thread follow-ups would be admitted);
+ *  4. where it was written: a mention anywhere; a `message` in the bot's DM; a reply in a channel
+ *     thread that does not mention the bot is a follow-up, answered only in a thread the bot has
+ *     answered in (the adapter asks conversations.ts); any other channel message stops here;
  *  5. what is left is answered; a message with no words (a file alone) gets the help card, as a
  *     Feishu image does: the core answers empty text with it.
  */
+
+import type { Conversation } from '../conversations.js';
 
 /** The fields of an `app_mention` / `message` event this decision reads (as Slack sends them: anything may be odd). */
 export interface SlackMessageEvent {
@@ -43,6 +46,10 @@ export type SlackMessageVerdict =
     ts: string;
     /** Where the reply goes: a mention's thread (or a new one under it); a DM's thread, if any. */
     threadTs?: string;
+    /** The conversation it continues (or starts). */
+    conversation: Conversation;
+    /** An un-mentioned thread reply: answered only if the bot is part of `conversation` already. */
+    followUp?: true;
   }
   | { kind: 'ignore'; reason: string; malformed?: true };
 
@@ -91,7 +98,32 @@ export function screenMessageEvent(event: SlackMessageEvent, self: SlackSelf): S
   const threadTs = event.thread_ts as string | undefined;
   const text = event.text as string | undefined ?? '';
   // 4. A mention is answered in its thread: the thread it was written in (a broadcast reply's too), or a new one under it.
-  if (event.type === 'app_mention') return { kind: 'answer', text, user, channel, ts, threadTs: threadTs ?? ts };
-  if (event.channel_type !== 'im') return ignore('channel message without a mention');
-  return { kind: 'answer', text, user, channel, ts, threadTs };
+  if (event.type === 'app_mention') return { kind: 'answer', text, user, channel, ts, threadTs: threadTs ?? ts, conversation: inThread(channel, threadTs ?? ts) };
+  // A DM's thread is a conversation of its own; top-level, the DM is one, within the window.
+  if (event.channel_type === 'im') return { kind: 'answer', text, user, channel, ts, threadTs, conversation: threadTs ? inThread(channel, threadTs) : inDm(channel) };
+  if (event.channel_type !== 'channel' && event.channel_type !== 'group') return ignore('not a channel the bot subscribes to');
+  if (threadTs === undefined || threadTs === ts) return ignore('channel message outside a thread');
+  // The same message also arrives as an app_mention, answered there (and deduplicated on channel+ts).
+  if (self.botUserId && text.includes(`<@${self.botUserId}`)) return ignore('mention: answered as app_mention');
+  // A file shared into the thread without words is not a question to the bot (rule 5 is for DMs).
+  if (!text.trim()) return ignore('thread reply without words');
+  return { kind: 'answer', text, user, channel, ts, threadTs, conversation: inThread(channel, threadTs), followUp: true };
+}
+
+/** A thread: in a channel, or in the bot's DM. */
+export const inThread = (channel: string, threadTs: string): Conversation => ({ key: `${channel}:${threadTs}`, span: 'thread' });
+/** Top-level messages in the bot's DM: one conversation, within the window. */
+export const inDm = (channel: string): Conversation => ({ key: channel, span: 'dm' });
+/** One person's `/iiot` in one channel (commands cannot be used in threads), for a few minutes. */
+export const inCommand = (channel: string, user: string): Conversation => ({ key: `cmd:${channel}:${user}`, span: 'command' });
+
+/**
+ * The conversation a message the bot posted belongs to, for a click on its buttons: the thread it
+ * is in; top-level in a DM (channel ids starting with D), the DM; top-level in a channel (a shared
+ * card), the thread it would start.
+ */
+export function conversationOfPost(channel: string, ts: string | undefined, threadTs: string | undefined): Conversation | undefined {
+  if (threadTs) return inThread(channel, threadTs);
+  if (channel.startsWith('D')) return inDm(channel);
+  return ts ? inThread(channel, ts) : undefined;
 }
