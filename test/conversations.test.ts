@@ -55,6 +55,16 @@ describe('createConversations', () => {
     expect(Object.keys(turn.context!)).toEqual(expect.arrayContaining(['intent', 'lang', 'regionIds']));
   });
 
+  it('keeps the context of every kind of answer the core gives (a person, a ranking, a sub-index …), not only the first kinds', async () => {
+    const { conversations } = setup();
+    for (const text of ['胡坚波是谁', '哪个省排名第一', '基础设施建设指数', '谁发布的报告', '湖北', '长三角']) {
+      const turn = converse({ text, platform: 'slack' });
+      conversations.keep(thread, turn.context);
+      await settle();
+      expect(await conversations.recall(thread), text).toEqual({ context: turn.context });
+    }
+  });
+
   it('lets a thread last a day, a DM its window, a /iiot a few minutes; each answer renews it', async () => {
     const { conversations, advance } = setup(undefined, 30 * 60_000);
     expect([THREAD_TTL_MS, DEFAULT_WINDOW_MS, COMMAND_TTL_MS]).toEqual([24 * 3_600_000, 30 * 60_000, 5 * 60_000]);

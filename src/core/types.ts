@@ -21,20 +21,24 @@ export interface Inbound {
   userId?: string;
 }
 
-export type Intent =
-  | 'help'
-  | 'region'
-  | 'tier'
-  | 'path'
-  | 'metrics'
-  | 'compare'
-  | 'group'
-  | 'about'
-  | 'person'
-  | 'map'
-  | 'not-covered'
-  | 'ambiguous'
-  | 'unknown';
+/** Every kind of answer, in one list: stored contexts are checked against it. */
+export const INTENTS = [
+  'help',
+  'region',
+  'tier',
+  'path',
+  'metrics',
+  'compare',
+  'group',
+  'about',
+  'person',
+  'map',
+  'not-covered',
+  'ambiguous',
+  'unknown',
+] as const;
+
+export type Intent = (typeof INTENTS)[number];
 
 /** Card colour: a tier's own, or a neutral/warning tone. */
 export type Tone = 'leading' | 'rising' | 'catching-up' | 'nascent' | 'info' | 'warning';

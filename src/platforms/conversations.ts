@@ -9,7 +9,7 @@
  * event costs at most one store read (recall) and one write (keep), and the answer never waits for
  * the write.
  */
-import type { ConversationContext, Intent, Platform } from '../core/types.js';
+import { INTENTS, type ConversationContext, type Platform } from '../core/types.js';
 import { withTimeout } from '../infra/deadline.js';
 import type { Logger } from '../infra/log.js';
 import type { Store } from '../infra/store.js';
@@ -61,7 +61,7 @@ export interface ConversationsOptions {
   recallTimeoutMs?: number;
 }
 
-const INTENTS = new Set<Intent>(['help', 'region', 'tier', 'path', 'metrics', 'compare', 'group', 'about', 'map', 'not-covered', 'ambiguous', 'unknown']);
+const KNOWN_INTENTS = new Set<string>(INTENTS);
 const ID_LISTS = ['regionIds', 'groupIds', 'tierIds', 'strategyIds', 'metricIds'] as const;
 const isIdList = (v: unknown): v is string[] =>
   Array.isArray(v) && v.length <= MAX_IDS && v.every((id) => typeof id === 'string' && /^[\w-]{1,64}$/.test(id));
@@ -90,7 +90,7 @@ export function decodeKept(raw: string | undefined): Kept | undefined {
   }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const c = parsed.context;
-  const valid = c && typeof c === 'object' && INTENTS.has(c.intent as Intent) && (c.lang === 'zh' || c.lang === 'en')
+  const valid = c && typeof c === 'object' && KNOWN_INTENTS.has(c.intent as string) && (c.lang === 'zh' || c.lang === 'en')
     && ID_LISTS.every((k) => isIdList(c[k]));
   return valid ? { context: c as unknown as ConversationContext } : {};
 }
