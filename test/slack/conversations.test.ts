@@ -119,6 +119,7 @@ describe('a Slack thread', () => {
     await mention('湖北', root);
     await reply(before);
     await channelMessage('lol zzsecretchatzz', nextTs(), root);
+    await channelMessage('好的谢谢', nextTs(), root); // thanks: no question, so no help card either
     await channelMessage('数据呢', nextTs(), root); // a sentinel that is answered
     await reply(before, 2);
     await sleep(150);

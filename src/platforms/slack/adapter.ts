@@ -321,7 +321,11 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
     // A follow-up's text is noted only once it is answered: people also talk to each other in a
     // thread, and what the core cannot read as a question to it is left alone.
     const turn = turnFor(await question(verdict.text, verdict.user, verdict.followUp ? undefined : ev), kept?.context, ev);
-    if (verdict.followUp && turn?.answer.intent === 'unknown') return ev.done('ignored', { reason: 'thread reply not understood without a mention' });
+    // Help is what the core gives for words with no question in them (好的谢谢, ok thanks): in a thread
+    // without a mention that is people talking, not a request for the help card.
+    if (verdict.followUp && (turn?.answer.intent === 'unknown' || turn?.answer.intent === 'help')) {
+      return ev.done('ignored', { reason: 'thread reply not understood without a mention' });
+    }
     if (verdict.followUp) ev.note({ text: verdict.text });
     if (turn) conversations.keep(verdict.conversation, turn.context);
     await reply(ev, turn?.answer, verdict.channel, verdict.threadTs);
