@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { takeOutsideReads } from './support/inside-repo.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// A sibling of the repository, as ../shared/ is in CI: it need not exist for the read to count.
+// A sibling of the repository, as the shared folder beside a CI clone is: it need not exist for the read to count.
 const SIBLING = join(ROOT, '..', 'shared-iiot-guard-probe', 'seed.txt');
 
 const attempt = (read: () => unknown) => { try { read(); } catch { /* ENOENT: the attempt is what counts */ } };

@@ -1,7 +1,7 @@
 /**
  * Every test must pass in a clone of the repository alone (CI clones it into a folder of its own).
  * This setup file watches the test process's file reads and fails the test file that read a file
- * outside the repository, so a read of a sibling folder (../shared/…) is caught here, where the
+ * outside the repository, so a read of a sibling folder (the shared folder beside a CI clone) is caught here, where the
  * folder happens to exist, and not first in someone's fresh clone. Allowed outside: the project's
  * temporary files (isProjectTemp), the kernel's /proc, /sys and /dev, and the files the environment
  * names on purpose (the optional article and glossary: test/support/sources.ts).

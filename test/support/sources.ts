@@ -1,7 +1,7 @@
 /**
  * The texts data/ was written from live outside the repository: the source article and the project's
  * glossary of ids and names. Neither is copied in. Where they are at hand (CI: `.ci/run` sets these
- * variables when ../shared/ is beside the clone), the dataset is checked against them; elsewhere
+ * variables when the shared folder is beside the clone), the dataset is checked against them; elsewhere
  * those checks are skipped, said in one line, and every other test runs.
  */
 import { readFileSync } from 'node:fs';
