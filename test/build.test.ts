@@ -79,6 +79,20 @@ describe('npm start twice at once, after a change to the sources', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('the build draws the pictures\' masks: an answer\'s map is composed from them, without resvg', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { handle } = await import('./dist/core/handle.js');
+      const { drawPng, masks } = await import('./dist/pictures/draw.js');
+      const png = await drawPng(handle({ text: '湖北', platform: 'cli' }).card.image, 'zh');
+      const resvg = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@resvg'));
+      console.log(JSON.stringify({ bytes: png.length, drawn: masks.drawnCount, resvg }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ bytes: expect.any(Number), drawn: 0, resvg: false });
+    expect(JSON.parse(run.stdout).bytes).toBeGreaterThan(50_000);
+  });
+
   it('a start with nothing changed does not build', async () => {
     const current = realpathSync(dist);
     const list = builds();

@@ -1,5 +1,5 @@
 /**
- * `npm run build` (npm install and npm start run it): src/ → dist/, in three steps.
+ * `npm run build` (npm install and npm start run it): src/ → dist/, in four steps.
  *
  * 1. One JavaScript file per TypeScript file in the same folders (dist/app.js, dist/core/data.js …),
  *    so every relative path means the same from dist/ as from src/. Every other file under src/
@@ -14,6 +14,8 @@
  * 3. dist/iiot.cjs.cache: V8's compiled code of the bundle, recorded by a fresh `node` that loads
  *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it. The
  *    same child checks data/ against its schemas: a bad edit fails the build, so `npm start` too.
+ * 4. dist/pictures/masks.bin: every mark the bot's pictures draw, rasterised once by resvg
+ *    (src/pictures/built-masks.ts), so a picture is composed from them, not drawn.
  *
  * dist is a symbolic link to .dist-<key>/, where <key> is a hash of everything the build reads (src/,
  * data/, package.json, the lock file, the Node version): see sourceKey(). Builds sit beside src/ and
@@ -125,7 +127,7 @@ const ourSources = {
     b.onResolve({ filter: /^axios$/ }, (args) => (args.importer.startsWith(src) ? { path: requireFrom(root, 'axios') } : undefined));
   },
 };
-/** Steps 1–3 into `next`, a fresh directory that will be renamed to `built`. */
+/** Steps 1–4 into `next`, a fresh directory that will be renamed to `built`. */
 async function buildInto(next, built) {
   const { build } = await import('esbuild'); // loaded only when there is something to build
   const bundle = join(next, 'iiot.cjs');
@@ -191,6 +193,15 @@ async function buildInto(next, built) {
        await recordCodeCache(${JSON.stringify(bundle)}, ${JSON.stringify(join(built, 'iiot.cjs'))});`], { stdio: 'inherit' });
   } catch {
     throw Object.assign(new Error('build: recording the code cache failed'), { reported: true }); // the child said why
+  }
+
+  // 4. The pictures' masks (src/pictures/masks.ts): drawn once here, so no picture is rasterised at run time.
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e',
+      `import { writeBuiltMasks } from ${JSON.stringify(pathToFileURL(join(next, 'pictures/built-masks.js')).href)};
+       writeBuiltMasks();`], { stdio: 'inherit' });
+  } catch {
+    throw Object.assign(new Error('build: drawing the pictures\' masks failed'), { reported: true });
   }
 }
 

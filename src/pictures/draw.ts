@@ -1,33 +1,19 @@
 /**
- * Draws a card's picture: its SVG (svg.ts: the build-time layout with this picture's colours and
- * words), rasterised by resvg (native, @resvg/resvg-js) on libuv's thread pool, so the event loop
- * (acks, other chats) keeps going meanwhile, then written as a paletted PNG (png.ts).
+ * Draws a card's picture: its scene (svg.ts: the build-time layout with this picture's colours and
+ * words) composed from masks (masks.ts, compose.ts), written as a paletted PNG (png.ts).
  * Nothing imports this module statically: src/pictures/index.ts loads it with the first picture.
  */
-import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import type { CardImage, Lang } from '../core/types.js';
-import { palettedPng } from './png.js';
-import { FONT_FAMILY, pictureSvg, ZOOM } from './svg.js';
+import { compose } from './compose.js';
+import { Masks, readMaskFile } from './masks.js';
+import { composedPng } from './png.js';
+import { pictureScene } from './svg.js';
 
-const DATA = new URL('../../data/', import.meta.url);
+export { FONT_FILES, svgToPng } from './masks.js';
 
-/** Noto Sans SC subset to the characters pictures draw (test/tools/font-subset.ts; OFL, data/fonts/OFL.txt). */
-export const FONT_FILES = ['NotoSansSC-Regular.subset.ttf', 'NotoSansSC-Bold.subset.ttf'].map((f) => new URL(`fonts/${f}`, DATA).pathname);
-
-const RESVG_OPTIONS: ResvgRenderOptions = {
-  fitTo: { mode: 'zoom', value: ZOOM },
-  background: '#ffffff',
-  // Only the bundled fonts: the same pixels on every machine, and no boxes where no CJK font is
-  // installed. resvg reads the two files (450 KB) for each drawing: it keeps no fonts between calls.
-  font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
-  logLevel: 'off',
-};
-
-export async function svgToPng(svg: string): Promise<Buffer> {
-  const image = await renderAsync(svg, RESVG_OPTIONS);
-  return palettedPng(image.pixels, image.width, image.height);
-}
+/** The masks `npm run build` drew (masks.bin), and those drawn since. */
+export const masks = new Masks(readMaskFile());
 
 export function drawPng(image: CardImage, lang: Lang): Promise<Buffer> {
-  return svgToPng(pictureSvg(image, lang));
+  return composedPng(compose(pictureScene(image, lang), masks));
 }

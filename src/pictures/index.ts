@@ -37,35 +37,52 @@ export class PicturesBusy extends Error {
 }
 
 /**
- * Pictures that may wait to be drawn. Sized from what drawing costs: a warm map takes ~60 ms
- * (`npm run bench -- --only pictures`), so 160 waiting are about 10 s of drawing. At 10 new pictures
- * a second the queue empties as fast as it fills; the bound only bites when drawing falls far
- * behind (a burst, a slow machine), and then a picture is shed rather than arriving minutes late.
+ * Pictures that may wait to be drawn. Sized from what drawing costs: a new map takes ~35 ms warm
+ * (`npm run bench -- --only pictures`), so 160 waiting are about 6 s of drawing. At 10 new pictures
+ * a second the queue empties far faster than it fills; the bound only bites when drawing falls far
+ * behind (a burst, a slow machine), and then a picture is shed rather than arriving late.
  * Each waiting picture holds only what to draw, not its PNG.
  */
 export const MAX_WAITING_PICTURES = 160;
 
+/**
+ * PNG bytes kept for pictures asked for again. A map is ~120 KB and drawing it again ~35 ms, so
+ * 4 MB (about 30 maps: the newest regions and comparisons) buys most of the hits for little memory.
+ */
+export const MAX_KEPT_BYTES = 4 * 1024 * 1024;
+
 export interface PictureOptions {
-  /** Distinct pictures kept (each ~20–120 KB). Regions, tiers and the map are ~80; comparisons add more. */
+  /** Distinct pictures kept, at most (besides maxBytes). */
   maxEntries?: number;
+  /** PNG bytes kept, at most: the least recently used pictures go first. */
+  maxBytes?: number;
   /** Pictures waiting to be drawn beyond the one being drawn; past that a card goes without (PicturesBusy). */
   maxQueue?: number;
 }
 
+interface Kept {
+  png: Promise<Png>;
+  /** Its PNG's size once drawn. */
+  bytes: number;
+}
+
 /**
- * Draws one picture at a time (each holds ~22 MB while it is rasterised: resvg's pixmap and its copy
- * in a Buffer) and keeps the newest `maxEntries`. Concurrent requests for the same picture share one
+ * Draws one picture at a time (each composes into one shared canvas, compose.ts) and keeps the
+ * newest within `maxEntries` and `maxBytes`. Concurrent requests for the same picture share one
  * drawing.
  */
 export class Pictures {
-  private readonly done = new Map<string, Promise<Png>>();
+  private readonly done = new Map<string, Kept>();
   private queue: Promise<unknown> = Promise.resolve();
   private waiting = 0;
+  private keptBytes = 0;
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
   private readonly maxQueue: number;
 
   constructor(options: PictureOptions = {}) {
-    this.maxEntries = options.maxEntries ?? 128;
+    this.maxEntries = options.maxEntries ?? Infinity;
+    this.maxBytes = options.maxBytes ?? MAX_KEPT_BYTES;
     this.maxQueue = options.maxQueue ?? MAX_WAITING_PICTURES;
   }
 
@@ -75,7 +92,7 @@ export class Pictures {
     if (hit) {
       this.done.delete(id); // re-inserted as the newest
       this.done.set(id, hit);
-      return hit;
+      return hit.png;
     }
     if (this.waiting >= this.maxQueue) return Promise.reject(new PicturesBusy(this.waiting));
     this.waiting++;
@@ -85,17 +102,37 @@ export class Pictures {
       return { id, bytes: await drawPng(image, lang) };
     });
     this.queue = drawing.catch(() => undefined);
-    this.done.set(id, drawing);
-    // A failed drawing is forgotten, so the next card tries again.
-    drawing.catch(() => this.done.delete(id));
-    for (const key of this.done.keys()) {
-      if (this.done.size <= this.maxEntries) break;
-      this.done.delete(key);
-    }
+    const kept: Kept = { png: drawing, bytes: 0 };
+    this.done.set(id, kept);
+    drawing.then(
+      (png) => {
+        if (this.done.get(id) !== kept) return; // already dropped
+        kept.bytes = png.bytes.length;
+        this.keptBytes += kept.bytes;
+        this.evict();
+      },
+      // A failed drawing is forgotten, so the next card tries again.
+      () => this.drop(id, kept),
+    );
+    this.evict();
     return drawing;
   }
 
-  /** Resolves once no drawing is under way (nothing else holds the process: resvg draws on libuv's pool). */
+  private drop(id: string, kept: Kept): void {
+    if (this.done.get(id) !== kept) return;
+    this.done.delete(id);
+    this.keptBytes -= kept.bytes;
+  }
+
+  /** Least recently used first, while over either bound (the newest stays, whatever its size). */
+  private evict(): void {
+    for (const [id, kept] of this.done) {
+      if (this.done.size <= 1 || (this.done.size <= this.maxEntries && this.keptBytes <= this.maxBytes)) break;
+      this.drop(id, kept);
+    }
+  }
+
+  /** Resolves once no drawing is under way. */
   async close(): Promise<void> {
     await this.queue;
   }
@@ -103,5 +140,10 @@ export class Pictures {
   /** Pictures kept (tests, the bench). */
   get size(): number {
     return this.done.size;
+  }
+
+  /** PNG bytes kept (tests, the bench). */
+  get bytes(): number {
+    return this.keptBytes;
   }
 }

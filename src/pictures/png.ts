@@ -8,6 +8,7 @@
  */
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
+import type { Composed } from './compose.js';
 
 const deflateAsync = promisify(deflate);
 
@@ -30,23 +31,36 @@ function countColors(px: Uint32Array): Map<number, number> {
 /** Colours as read from a little-endian Uint32Array of RGBA bytes. */
 const rgb = (c: number): [number, number, number] => [c & 0xff, (c >>> 8) & 0xff, (c >>> 16) & 0xff];
 
-/** The palette (most frequent first; ties by value, so the same pixels give the same bytes) and each colour's index. */
-function palette(counts: Map<number, number>): { colors: number[]; index: Map<number, number> } {
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([c]) => c);
-  const colors = ranked.slice(0, MAX_COLORS);
-  const index = new Map(colors.map((c, i) => [c, i]));
-  for (const c of ranked.slice(MAX_COLORS)) {
-    const [r, g, b] = rgb(c);
-    let best = 0;
-    let bestDistance = Infinity;
-    colors.forEach((k, i) => {
-      const [R, G, B] = rgb(k);
-      const d = (R - r) ** 2 + (G - g) ** 2 + (B - b) ** 2;
-      if (d < bestDistance) [best, bestDistance] = [i, d];
-    });
-    index.set(c, best);
-  }
-  return { colors, index };
+/**
+ * The palette for `colors` drawn on `counts[i]` pixels each: the most frequent first (ties by value,
+ * so the same pixels give the same bytes), and each colour's index in it. Colours past the 256th
+ * get the index of their nearest kept colour.
+ */
+function palette(colors: ArrayLike<number>, counts: ArrayLike<number>): { kept: number[]; index: Uint8Array } {
+  const ranked: number[] = [];
+  for (let i = 0; i < colors.length; i++) if (counts[i] > 0) ranked.push(i);
+  ranked.sort((a, b) => counts[b] - counts[a] || colors[a] - colors[b]);
+  const kept = ranked.slice(0, MAX_COLORS).map((i) => colors[i]);
+  const index = new Uint8Array(colors.length);
+  ranked.forEach((i, at) => {
+    if (at < MAX_COLORS) {
+      index[i] = at;
+      return;
+    }
+    const [r, g, b] = rgb(colors[i]);
+    let bestDistance = 0x3fffffff; // integers throughout: no number is boxed in this loop
+    for (let k = 0; k < kept.length; k++) {
+      const dr = (kept[k] & 0xff) - r;
+      const dg = ((kept[k] >>> 8) & 0xff) - g;
+      const db = ((kept[k] >>> 16) & 0xff) - b;
+      const d = dr * dr + dg * dg + db * db;
+      if (d < bestDistance) {
+        index[i] = k;
+        bestDistance = d;
+      }
+    }
+  });
+  return { kept, index };
 }
 
 const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
@@ -61,21 +75,40 @@ function crc32(bytes: Uint8Array): number {
   return (c ^ -1) >>> 0;
 }
 
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+/** PNG chunks (type, data) written into one buffer: the picture's bytes are allocated once. */
+function chunks(parts: [type: string, data: Uint8Array][]): Buffer {
+  const out = Buffer.allocUnsafe(SIGNATURE.length + parts.reduce((n, [, data]) => n + 12 + data.length, 0));
+  let at = SIGNATURE.copy(out, 0);
+  for (const [type, data] of parts) {
+    out.writeUInt32BE(data.length, at);
+    out.write(type, at + 4, 'latin1');
+    out.set(data, at + 8);
+    out.writeUInt32BE(crc32(out.subarray(at + 4, at + 8 + data.length)), at + 8 + data.length);
+    at += 12 + data.length;
+  }
   return out;
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** `rgba`: width × height pixels, 4 bytes each, all opaque (the pictures have a white background). */
+/** A paletted PNG of `rows` (each row its filter byte, then one palette index a pixel). */
+async function encode(rows: Uint8Array, width: number, height: number, colors: number[]): Promise<Buffer> {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 3, 0, 0, 0], 8); // 8 bits an index, colour type 3 (paletted), no interlace
+  const plte = Buffer.alloc(colors.length * 3);
+  colors.forEach((c, i) => plte.writeUIntLE(c & 0xffffff, i * 3, 3)); // red, green, blue: the low bytes (no alpha)
+  const idat = await deflateAsync(rows, { level: DEFLATE_LEVEL });
+  return chunks([['IHDR', header], ['PLTE', plte], ['IDAT', idat], ['IEND', new Uint8Array()]]);
+}
+
+/** `rgba`: width × height pixels, 4 bytes each, all opaque (resvg's drawing of a whole picture). */
 export async function palettedPng(rgba: Uint8Array, width: number, height: number): Promise<Buffer> {
   const px = new Uint32Array(rgba.buffer, rgba.byteOffset, width * height);
-  const { colors, index } = palette(countColors(px));
+  const counts = countColors(px);
+  const { kept: colors, index: indexes } = palette([...counts.keys()], [...counts.values()]);
+  const index = new Map([...counts.keys()].map((c, i) => [c, indexes[i]]));
   // Each row: its filter byte (0, none: the best for paletted pictures), then one index a pixel.
   const rows = new Uint8Array((width + 1) * height);
   let last = -1;
@@ -90,13 +123,29 @@ export async function palettedPng(rgba: Uint8Array, width: number, height: numbe
       rows[o++] = at;
     }
   }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 3, 0, 0, 0], 8); // 8 bits an index, colour type 3 (paletted), no interlace
-  const plte = Buffer.from(colors.flatMap(rgb));
-  const idat = await deflateAsync(rows, { level: DEFLATE_LEVEL });
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('PLTE', plte), chunk('IDAT', idat), chunk('IEND', new Uint8Array())]);
+  return encode(rows, width, height, colors);
+}
+
+/** Rows kept for the next picture while zlib is not reading them: fresh memory costs more than filling it. */
+let spareRows: Uint8Array | undefined;
+
+/** A composed picture (colour numbers and their colours, compose.ts) as a paletted PNG. */
+export async function composedPng({ pixels, width, height, colors: numbered }: Composed): Promise<Buffer> {
+  const counts = new Uint32Array(numbered.length);
+  for (let i = 0; i < pixels.length; i++) counts[pixels[i]]++;
+  const { kept: colors, index: indexOf } = palette(numbered, counts);
+  const size = (width + 1) * height;
+  const rows = spareRows && spareRows.length >= size ? spareRows.subarray(0, size) : new Uint8Array(size);
+  spareRows = undefined;
+  for (let y = 0, i = 0, o = 0; y < height; y++) {
+    rows[o++] = 0;
+    for (let x = 0; x < width; x++) rows[o++] = indexOf[pixels[i++]];
+  }
+  try {
+    return await encode(rows, width, height, colors);
+  } finally {
+    spareRows = new Uint8Array(rows.buffer); // the one zlib just read; if two ran at once, the last
+  }
 }
 
 /** zlib's level: 9 saves 5% more bytes for ten times the time (npm run bench -- --only pictures). */

@@ -59,18 +59,90 @@ interface TextStyle {
   halo?: boolean;
 }
 
-function text(content: string, [x, y]: Point, s: TextStyle): string {
-  const dy = s.align === 'top' ? ` y="${s.size / 2}"` : s.align === 'bottom' ? ` y="${-s.size / 2}"` : '';
-  return `<text dominant-baseline="central" text-anchor="${s.anchor ?? 'start'}" style="font-size:${s.size}px;font-family:${FONT_FAMILY};${s.bold ? 'font-weight:bold;' : ''}"`
-    + `${/\s/.test(content) ? ' xml:space="preserve"' : ''}${dy} transform="translate(${x} ${y})" fill="${s.fill}"`
-    + `${s.halo ? ` stroke="${WHITE}" stroke-width="2" paint-order="stroke" stroke-miterlimit="2"` : ''}>${escape(content)}</text>`;
+/** A line drawn along a mark's outline. */
+export interface Stroke {
+  color: string;
+  width: number;
+  /** Painted before the fill, under it (a label's halo). */
+  under?: boolean;
+  /** How its ends and corners are drawn (stroke-linecap, stroke-miterlimit), part of its shape. */
+  attrs?: string;
 }
 
-const path = (d: string, fill: string, stroke = '', more = '') => `<path d="${d}" fill="${fill}"${stroke && ` stroke="${stroke}"`}${more}></path>`;
+/**
+ * One thing a picture draws: a path or a text, and its paint. Its shape (`tag`, `attrs`, `content`)
+ * never depends on colour, so the same shape drawn in black is its mask (masks.ts), whatever the
+ * picture colours it.
+ */
+export interface Mark {
+  tag: 'path' | 'text';
+  /** The attributes that shape and place it (d, transform, font …), each with its leading space. */
+  attrs: string;
+  /** A text's words, escaped. */
+  content?: string;
+  /** A colour, or 'none'. */
+  fill: string;
+  stroke?: Stroke;
+  /** The region whose label this is: the SVG groups a label with its leader line. */
+  label?: number;
+}
 
-const svg = (width: number, height: number, body: string[]) =>
-  `<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 ${width} ${height}">\n`
-  + `<rect width="${width}" height="${height}" x="0" y="0" fill="${WHITE}"></rect>\n${body.join('\n')}\n</svg>\n`;
+/** What a picture draws, in order, over a white background of its size (logical pixels). */
+export interface Scene {
+  width: number;
+  height: number;
+  marks: Mark[];
+}
+
+function text(content: string, [x, y]: Point, s: TextStyle): Mark {
+  const dy = s.align === 'top' ? ` y="${s.size / 2}"` : s.align === 'bottom' ? ` y="${-s.size / 2}"` : '';
+  return {
+    tag: 'text',
+    attrs: ` dominant-baseline="central" text-anchor="${s.anchor ?? 'start'}" style="font-size:${s.size}px;font-family:${FONT_FAMILY};${s.bold ? 'font-weight:bold;' : ''}"`
+      + `${/\s/.test(content) ? ' xml:space="preserve"' : ''}${dy} transform="translate(${x} ${y})"`,
+    content: escape(content),
+    fill: s.fill,
+    ...(s.halo ? { stroke: { color: WHITE, width: 2, under: true, attrs: ' stroke-miterlimit="2"' } } : {}),
+  };
+}
+
+/** Each outline's attribute string, made once: the same string object in every scene (masks.ts keys masks by it). */
+const outlines = new Map<string, string>();
+
+const path = (d: string, fill: string, stroke?: Stroke, transform?: string): Mark => {
+  let attrs = transform ? ` d="${d}" transform="${transform}"` : outlines.get(d);
+  if (attrs === undefined) outlines.set(d, (attrs = ` d="${d}"`));
+  return { tag: 'path', attrs, fill, ...(stroke ? { stroke } : {}) };
+};
+
+/** A mark's paint as SVG attributes. */
+export const paint = (m: Pick<Mark, 'fill' | 'stroke'>): string => ` fill="${m.fill}"` + (m.stroke
+  ? ` stroke="${m.stroke.color}" stroke-width="${m.stroke.width}"${m.stroke.under ? ' paint-order="stroke"' : ''}${m.stroke.attrs ?? ''}`
+  : '');
+
+/** A mark as an SVG element, in its own paint or in the one given. */
+export const element = (m: Mark, painted = paint(m)): string => `<${m.tag}${m.attrs}${painted}>${m.content ?? ''}</${m.tag}>`;
+
+/** The SVG element opening a picture (or the part of one `view` frames: x y width height). */
+export const svgOpen = (width: number, height: number, view = `0 0 ${width} ${height}`): string =>
+  `<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="${view}">`;
+
+/** The scene as an SVG document: what resvg draws, and what the compositor's pixels are checked against. */
+export function sceneSvg({ width, height, marks }: Scene): string {
+  const body: string[] = [];
+  for (let i = 0; i < marks.length; i++) {
+    const label = marks[i].label;
+    if (label === undefined) {
+      body.push(element(marks[i]));
+      continue;
+    }
+    const group: string[] = [];
+    for (; marks[i]?.label === label; i++) group.push(element(marks[i]));
+    i--;
+    body.push(`<g class="label" data-adcode="${label}">\n${group.join('\n')}\n</g>`);
+  }
+  return `${svgOpen(width, height)}\n<rect width="${width}" height="${height}" x="0" y="0" fill="${WHITE}"></rect>\n${body.join('\n')}\n</svg>\n`;
+}
 
 const title = (words: string) => text(words, [29, 21], { size: 22, fill: TEXT, bold: true, align: 'top' });
 
@@ -94,7 +166,7 @@ const regionLabel = (adcode: number, lang: Lang): string => {
   return NOT_COVERED[adcode]?.[lang] ?? '';
 };
 
-export function mapSvg(image: CardImage, lang: Lang): string {
+export function mapScene(image: CardImage, lang: Lang): Scene {
   const { width, height, regions } = layout().map;
   const t = PICTURE_TEXT[lang];
   const highlight = image.picture.kind === 'map' && image.picture.highlight ? new Set(image.picture.highlight) : undefined;
@@ -102,54 +174,64 @@ export function mapSvg(image: CardImage, lang: Lang): string {
 
   const legendTop = height - 64 - image.legend.length * 22;
   const legend = image.legend.flatMap((entry, i) => [
-    path('M0 0l18 0l0 13l-18 0Z', entry.color, '', ` transform="translate(24 ${legendTop + i * 22})"`),
+    path('M0 0l18 0l0 13l-18 0Z', entry.color, undefined, `translate(24 ${legendTop + i * 22})`),
     text(entry.label, [50, legendTop + i * 22], { size: 13, fill: TEXT, align: 'top' }),
   ]);
 
-  const shapes: string[] = [];
-  const labels: string[] = [];
+  const shapes: Mark[] = [];
+  const labels: Mark[] = [];
   for (const region of regions) {
     const r = byAdcode.get(region.adcode);
     const on = r !== undefined && (!highlight || highlight.has(r.id));
     if (r) {
       const color = TIER_COLORS[tierOf.get(r.id)!.id];
       shapes.push(on && highlight
-        ? path(region.d, color, '#202020', ' stroke-width="1.6"')
-        : path(region.d, on ? color : fade(color), WHITE, ' stroke-width="0.8"'));
+        ? path(region.d, color, { color: '#202020', width: 1.6 })
+        : path(region.d, on ? color : fade(color), { color: WHITE, width: 0.8 }));
     } else if (NOT_COVERED[region.adcode]) {
       // Outlined in their own grey, or Macao (a few pixels across) would vanish under a white border.
-      shapes.push(path(region.d, NOT_COVERED_COLOR, NOT_COVERED_COLOR));
+      shapes.push(path(region.d, NOT_COVERED_COLOR, { color: NOT_COVERED_COLOR, width: 1 }));
     } else {
-      shapes.push(path(region.d, WHITE, '#9a9a9a', ' stroke-width="0.8"')); // the islands inset
+      shapes.push(path(region.d, WHITE, { color: '#9a9a9a', width: 0.8 })); // the islands inset
     }
     if (!region.label) continue;
-    const leader = region.leader ? `<path d="M${region.leader[0].join(' ')}L${region.leader[1].join(' ')}" fill="none" stroke="${MUTED}" stroke-width="0.6"></path>\n` : '';
-    labels.push(`<g class="label" data-adcode="${region.adcode}">\n${leader}${text(regionLabel(region.adcode, lang), region.label, {
-      size: lang === 'zh' ? 12 : 10, fill: on ? TEXT : MUTED, bold: on && highlight !== undefined, anchor: 'middle', halo: true,
-    })}\n</g>`);
+    const label = { label: region.adcode };
+    if (region.leader) labels.push({ ...path(`M${region.leader[0].join(' ')}L${region.leader[1].join(' ')}`, 'none', { color: MUTED, width: 0.6 }), ...label });
+    labels.push({
+      ...text(regionLabel(region.adcode, lang), region.label, {
+        size: lang === 'zh' ? 12 : 10, fill: on ? TEXT : MUTED, bold: on && highlight !== undefined, anchor: 'middle', halo: true,
+      }),
+      ...label,
+    });
   }
 
   const note = noteLines(image.note, lang).map((line, i) => text(line, [29, NOTE_TOP + i * 16], { size: 12, fill: MUTED, align: 'top' }));
-  return svg(width, height, [...legend, ...footer([t.caption, MESSAGES[lang].source], height, 10, lang), ...note, ...shapes, ...labels, title(image.title)]);
+  return { width, height, marks: [...legend, ...footer([t.caption, MESSAGES[lang].source], height, 10, lang), ...note, ...shapes, ...labels, title(image.title)] };
 }
 
-export function barsSvg(image: CardImage, lang: Lang): string {
+export function barsScene(image: CardImage, lang: Lang): Scene {
   const { width, height, gridLines, axisLine, yTicks, yName, bars } = layout().bars;
   const tiers = new Map(report.tiers.map((x) => [x.id, x]));
-  return svg(width, height, [
-    ...footer([MESSAGES[lang].source], height, 12, lang),
-    ...gridLines.map((d) => path(d, 'none', '#e6e6e6')),
-    text(PICTURE_TEXT[lang].regions, yName, { size: 13, fill: MUTED, align: 'bottom' }),
-    path(axisLine, 'none', '#54555a', ' stroke-linecap="round"'),
-    ...yTicks.map((tick) => text(tick.text, tick.at, { size: 13, fill: MUTED, anchor: 'end' })),
-    ...bars.map((b) => text(tiers.get(b.tierId)![lang], b.nameAt, { size: 15, fill: TEXT, anchor: 'middle', align: 'top' })),
-    ...bars.map((b) => path(b.d, TIER_COLORS[b.tierId])),
-    ...bars.map((b) => text(b.value, b.valueAt, { size: 18, fill: TEXT, bold: true, anchor: 'middle', align: 'bottom' })),
-    title(image.title),
-  ]);
+  return {
+    width,
+    height,
+    marks: [
+      ...footer([MESSAGES[lang].source], height, 12, lang),
+      ...gridLines.map((d) => path(d, 'none', { color: '#e6e6e6', width: 1 })),
+      text(PICTURE_TEXT[lang].regions, yName, { size: 13, fill: MUTED, align: 'bottom' }),
+      path(axisLine, 'none', { color: '#54555a', width: 1, attrs: ' stroke-linecap="round"' }),
+      ...yTicks.map((tick) => text(tick.text, tick.at, { size: 13, fill: MUTED, anchor: 'end' })),
+      ...bars.map((b) => text(tiers.get(b.tierId)![lang], b.nameAt, { size: 15, fill: TEXT, anchor: 'middle', align: 'top' })),
+      ...bars.map((b) => path(b.d, TIER_COLORS[b.tierId])),
+      ...bars.map((b) => text(b.value, b.valueAt, { size: 18, fill: TEXT, bold: true, anchor: 'middle', align: 'bottom' })),
+      title(image.title),
+    ],
+  };
 }
 
-export const pictureSvg = (image: CardImage, lang: Lang): string => (image.picture.kind === 'map' ? mapSvg(image, lang) : barsSvg(image, lang));
+export const pictureScene = (image: CardImage, lang: Lang): Scene => (image.picture.kind === 'map' ? mapScene(image, lang) : barsScene(image, lang));
+
+export const pictureSvg = (image: CardImage, lang: Lang): string => sceneSvg(pictureScene(image, lang));
 
 /** Every string a picture can draw besides the card's own title, legend and note (for the font subset). */
 export function fixedPictureTexts(lang: Lang): string[] {

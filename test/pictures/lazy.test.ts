@@ -1,7 +1,9 @@
 /**
  * Start-up must not pay for pictures: the bot, its adapters and the console chat load without resvg
  * or the layout; the renderer comes with the first picture, and ECharts never loads (it lays the
- * pictures out once, in test/tools/picture-layout.ts).
+ * pictures out once, in test/tools/picture-layout.ts). resvg loads only to draw a mask: run from the
+ * sources, as here, there is no masks.bin, so the first picture draws its masks (with the built
+ * masks it does not load at all: test/build.test.ts).
  */
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';

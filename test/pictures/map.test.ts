@@ -131,4 +131,16 @@ describe('the cache', () => {
     expect(cache.size).toBe(2);
     await again;
   }, SLOW);
+
+  it('keeps at most maxBytes of PNGs, dropping the least recently used, but always the newest', async () => {
+    const cache = new Pictures({ maxBytes: 60 * 1024 });
+    const bars = await cache.png(barsImage('zh'), 'zh'); // ~23 KB
+    await cache.png(barsImage('en'), 'en');
+    expect(cache.size).toBe(2);
+    expect(cache.bytes).toBeLessThanOrEqual(60 * 1024);
+    const map = await cache.png(mapImage('zh', ['tibet']), 'zh'); // ~120 KB: over the bound on its own
+    expect(cache.size).toBe(1);
+    expect(cache.bytes).toBe(map.bytes.length);
+    expect(await cache.png(barsImage('zh'), 'zh')).not.toBe(bars); // dropped, so drawn again
+  }, SLOW);
 });
