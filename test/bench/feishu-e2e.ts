@@ -31,7 +31,7 @@ const APP_ID = 'cli_be0c00000000be01';
 export const APP_SECRET = 'bench-app-secret';
 const ENCRYPT_KEY = 'bench-encrypt-key-0123';
 const TOKEN = 'bench-verification-token';
-const PATH = '/feishu/events';
+export const PATH = '/feishu/events';
 const RATE = 200;
 const SENDERS = 10;
 const TEXT = '@_user_1 湖北';
@@ -55,7 +55,7 @@ export function benchCardJson(): string {
 /** A sent card as JSON, with the conversation its buttons carry (one per question) left out. */
 const cardShape = (card: unknown): string => JSON.stringify(card).replace(/"conv":"[^"]*"/g, '"conv":""');
 
-interface Delivery {
+export interface Delivery {
   body: string;
   headers: Record<string, string>;
   messageId: string;
@@ -111,11 +111,14 @@ function mention(): Envelope {
   });
 }
 
+/** A direct message asking `text`, encrypted and signed as Feishu sends it (for the pictures bench's bots). */
+export const askDirectly = (text: string): Delivery => delivery(messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'p2p', text }), false);
+
 /** The pictures case's question: "湖北" in a direct message. */
 const directMessage = (): Envelope => messageEvent({ appId: APP_ID, token: TOKEN, chatType: 'p2p', text: PICTURE_TEXT });
 
 /** POSTs one delivery; resolves with the ack time in ms, or undefined for an error or a non-200. */
-function post(url: string, agent: Agent, d: Delivery): Promise<number | undefined> {
+export function post(url: string, agent: Agent, d: Delivery): Promise<number | undefined> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const req = request(url, { method: 'POST', agent, headers: d.headers }, (res) => {

@@ -6,6 +6,7 @@
  * picture, so the startup section shows the bot's start-up unchanged.
  */
 import { existsSync } from 'node:fs';
+import { picturesInRunningBot } from './pictures-bot.js';
 import { CLI, NODE_FLAGS, REPO_DIR, spawnTracked } from './processes.js';
 import { target, type BenchOptions, type Section } from './report.js';
 import { fmt, median, table } from './stats.js';
@@ -74,11 +75,12 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
   const mode = opts.quick ? 'quick' : 'full';
   const js = await runJson<Rasteriser>('test/bench/servers/rasteriser.mjs', ['js', mode]);
   const wasm = await runJson<Rasteriser>('test/bench/servers/rasteriser.mjs', ['wasm', mode]);
+  const bot = await picturesInRunningBot(opts.quick);
+  const botAdded = bot.on.after - bot.off.after;
 
   const textMs = medianOf(cli.text, 'ms');
   const pngMs = medianOf(cli.png, 'ms');
   const end = f.readings.at(-1)!;
-  const added = end.rss - f.rssBefore.rss;
   const [full, ...later] = f.readings.slice(1);
   const overFull = full ? (Math.max(...later.map((r) => r.rss), full.rss) - full.rss) / full.rss : NaN;
   const cold = (r: Rasteriser) => r.loadMs + r.firstMs;
@@ -87,7 +89,7 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
 
   return {
     name: 'pictures',
-    data: { cli, ...f, rasterisers: { js, wasm } },
+    data: { cli, ...f, rasterisers: { js, wasm }, runningBot: bot },
     tables: [
       table('Pictures: `iiot ask 湖北`, one fresh process each (median)', ['command', 'time', 'peak RSS'], [
         ['text answer', fmt.ms(textMs), cli.text[0]?.peakRss ? fmt.mb(medianOf(cli.text, 'peakRss')) : '—'],
@@ -100,7 +102,13 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
         ['new bar chart, warm (p50)', fmt.ms(f.barsMs), `${Math.round(f.barsBytes / KB)} KB`],
         [`largest of the ${end.after} maps below`, '', `${Math.round(f.largestMap / KB)} KB`],
       ]),
-      table(`Pictures: resident memory over ${end.after} different pictures (one cache, after full GC)`, ['reading', 'RSS', 'straight after GC'], [
+      table(`Pictures in a running bot: two bots (Feishu, dist/), pictures off and on, the same traffic: ${bot.pictures} new pictures after a warm-up (RSS after full GC)`,
+        ['reading', 'pictures off', 'pictures on', 'on − off'], [
+          ['after start-up', fmt.mb(bot.off.started), fmt.mb(bot.on.started), fmt.mb(bot.on.started - bot.off.started)],
+          ['after the warm-up (text questions)', fmt.mb(bot.off.warm), fmt.mb(bot.on.warm), fmt.mb(bot.on.warm - bot.off.warm)],
+          [`after ${bot.pictures} comparisons (${bot.sent.on} pictures sent)`, fmt.mb(bot.off.after), fmt.mb(bot.on.after), fmt.mb(botAdded)],
+        ]),
+      table(`Pictures alone: resident memory of a process that only draws, over ${end.after} different pictures (one cache, after full GC)`, ['reading', 'RSS', 'straight after GC'], [
         ['before the first picture', fmt.mb(f.rssBefore.rss), fmt.mb(f.rssBefore.atGc)],
         ['after the first picture', fmt.mb(f.rssAfterFirst.rss), fmt.mb(f.rssAfterFirst.atGc)],
         ...f.readings.map((r) => [`after ${r.after}`, fmt.mb(r.rss), fmt.mb(r.atGc)]),
@@ -116,7 +124,7 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
       target('First map vs the same command\'s text answer', '≤ 2.2×', fmt.ratio(pngMs / textMs), pngMs / textMs <= 2.2),
       target('New map, warm process (p50)', '≤ 60 ms', fmt.ms(f.mapMs), f.mapMs <= 60),
       target('Bar chart, warm process (p50)', '≤ 30 ms', fmt.ms(f.barsMs), f.barsMs <= 30),
-      target(`RSS pictures add after ${end.after} different pictures`, '≤ +30 MB', `+${fmt.mb(added)}`, added <= 30 * MB),
+      target(`RSS pictures add to a running bot after ${bot.pictures} different pictures (on − off)`, '≤ +30 MB', `+${fmt.mb(botAdded)}`, botAdded <= 30 * MB && bot.sent.on === bot.pictures),
       target('Map PNG (the tier map, 1800×1520)', '≤ 120 KB', `${Math.round(f.mapBytes / KB)} KB`, f.mapBytes <= 120 * KB),
       target('Cached picture p99', '< 1 ms', fmt.time(f.cachedP99Ms), f.cachedP99Ms < 1),
       target(`RSS flat once the cache is full (peak after ${full?.after} vs after ${full?.after})`, '< +10%', fmt.pct(overFull), overFull < 0.1),
