@@ -1,8 +1,8 @@
 /** The memo of replies already worked out: what it keeps, for how many questions, and what never. */
 import { describe, expect, it } from 'vitest';
-import { handle } from '../src/core/handle.js';
-import type { Answer, Inbound } from '../src/core/types.js';
-import { createAnswerMemo, MEMO_MAX_TEXT } from '../src/platforms/answer-memo.js';
+import { converse, handle } from '../src/core/handle.js';
+import type { Answer, ConversationContext, Inbound, Turn } from '../src/core/types.js';
+import { contextFor, createAnswerMemo, MEMO_MAX_TEXT } from '../src/platforms/answer-memo.js';
 
 describe('createAnswerMemo', () => {
   const made: string[] = [];
@@ -65,5 +65,36 @@ describe('the core answers through the memo', () => {
     expect(ask({ text: 'hubei', platform: 'feishu', lang: 'zh' }).lang).toBe('zh');
     expect(ask({ text: 'hubei', platform: 'feishu', lang: 'en' }).lang).toBe('en');
     expect(core.asked).toHaveLength(4);
+  });
+});
+
+describe('contexts: only a possible follow-up is kept per conversation context', () => {
+  const ask = (memo: ReturnType<typeof createAnswerMemo<Turn>>, calls: string[], text: string, recalled?: ConversationContext): Turn => {
+    const inbound: Inbound = { text, platform: 'slack' };
+    const context = contextFor(text, recalled);
+    const turn = memo.get({ ...inbound, context }, () => (calls.push(text), converse(inbound, context)));
+    return { ...turn, context: turn.context ?? recalled };
+  };
+
+  it('the same questions asked in turn in one conversation are answered once each, with the contexts converse() gives', () => {
+    const memo = createAnswerMemo<Turn>(5);
+    const calls: string[] = [];
+    const questions = ['湖北', '北京', '梯队', 'help', '它的路径呢'];
+    let context: ConversationContext | undefined;
+    for (let round = 0; round < 3; round++) {
+      for (const text of questions) {
+        const expected = converse({ text, platform: 'slack' }, context);
+        const turn = ask(memo, calls, text, context);
+        expect(turn.answer).toEqual(expected.answer);
+        expect(turn.context).toEqual(expected.context);
+        context = turn.context;
+      }
+    }
+    // Each once: the four that stand alone without a context, and the follow-up ("its path?") in the
+    // one context it gets each round. Were contexts in every key, the memo of five would hold none of
+    // the ten pairs asked in turn.
+    expect(calls).toEqual(questions);
+    expect(contextFor('湖北', context)).toBeUndefined();
+    expect(contextFor('它的路径呢', context)).toBe(context);
   });
 });

@@ -10,6 +10,7 @@
  * adapter keeps its own (Slack its acks' bytes, Feishu the core's answers), so the platform is no
  * part of the key.
  */
+import { mayFollowUp } from '../core/followup.js';
 import type { ConversationContext, Inbound } from '../core/types.js';
 
 /** Longest question text kept; typical questions are a few words. */
@@ -27,6 +28,17 @@ export interface AnswerMemo<V> {
   get<R extends V | undefined>(question: Question, make: () => R): V | R;
   readonly size: number;
 }
+
+/**
+ * The context a question's answer depends on: its conversation's only when its words may be a
+ * follow-up (followup.ts' cheap test). A question that stands alone is answered the same in any
+ * conversation, so it is answered, kept and looked up without one: otherwise the same few questions
+ * asked in turn, each after another's answer, would fill the memo with one entry per pair and never
+ * hit it. Its turn then carries no context when its answer has none to keep (help, not understood):
+ * the conversation's stays, as converse() would keep it (`turn.context ?? context`).
+ */
+export const contextFor = (text: string | undefined, context: ConversationContext | undefined): ConversationContext | undefined =>
+  context && mayFollowUp(text ?? '') ? context : undefined;
 
 export function createAnswerMemo<V>(max = MEMO_MAX_ENTRIES): AnswerMemo<V> {
   const entries = new Map<string, V>();

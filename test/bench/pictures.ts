@@ -1,9 +1,10 @@
 /**
  * Pictures (issue 20's goals): the first map of a fresh `iiot ask --format png` process against the
  * same command's text answer; in a warm process, a new map and a new bar chart; resident memory over
- * 400 different pictures; the map PNG's size; and the two resvg builds (native, WebAssembly) drawing
- * the same map, each in a fresh process. Start-up is not here: the renderer loads with the first
- * picture, so the startup section shows the bot's start-up unchanged.
+ * 400 different pictures, in a process that only draws and in a running bot (pictures-bot.ts); the map
+ * PNG's size; and the two resvg builds (native, WebAssembly) drawing the same map, each in a fresh
+ * process. Start-up is not here: the drawing code loads with the first picture, so the startup
+ * section shows the bot's start-up unchanged.
  */
 import { existsSync } from 'node:fs';
 import { picturesInRunningBot } from './pictures-bot.js';
@@ -95,8 +96,8 @@ export async function benchPictures(opts: BenchOptions): Promise<Section> {
         ['text answer', fmt.ms(textMs), cli.text[0]?.peakRss ? fmt.mb(medianOf(cli.text, 'peakRss')) : '—'],
         ['--format png (the map)', fmt.ms(pngMs), cli.png[0]?.peakRss ? fmt.mb(medianOf(cli.png, 'peakRss')) : '—'],
       ]),
-      table('Pictures: drawing (layout → SVG → resvg-js → paletted PNG at 2×, 1800×1520 map)', ['picture', 'time', 'PNG'], [
-        ['first picture, fresh process (cold: loads resvg, fonts, layout)', fmt.ms(f.coldMs), `${Math.round(f.mapBytes / KB)} KB`],
+      table('Pictures: drawing (scene → masks composed → paletted PNG at 2×, 1800×1520 map)', ['picture', 'time', 'PNG'], [
+        ['first picture, fresh process (cold: loads the drawing code, masks, layout)', fmt.ms(f.coldMs), `${Math.round(f.mapBytes / KB)} KB`],
         ['cached picture (p50 / p99)', `${fmt.time(f.cachedP50Ms)} / ${fmt.time(f.cachedP99Ms)}`, ''],
         ['new map, warm (p50)', fmt.ms(f.mapMs), ''],
         ['new bar chart, warm (p50)', fmt.ms(f.barsMs), `${Math.round(f.barsBytes / KB)} KB`],

@@ -117,7 +117,11 @@ describe('a one-to-one chat', () => {
   it('is continued by a bot-menu click, which names the person but not the chat', async () => {
     await post(p2p('云南'));
     await post(menuEvent({ appId: APP_ID, token: TOKEN, eventKey: 'paths', openId: ASKER }));
-    expect(asked.map((q) => [q.text, q.context])).toEqual([['云南', undefined], ['path', keptBy(0)]]);
+    await post(p2p('英文呢'));
+    // The menu's command stands alone (the core needs no context for it: answer-memo.ts contextFor);
+    // what it answered is the person's conversation now, and the next follow-up goes on from it.
+    expect(asked.map((q) => [q.text, q.context])).toEqual([['云南', undefined], ['path', undefined], ['英文呢', keptBy(1)]]);
+    expect(keptBy(1)).not.toEqual(keptBy(0));
   });
 });
 
@@ -134,7 +138,8 @@ describe('a card button', () => {
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body.card.data)).toContain(JSON.stringify(value.conv));
     await post(group('路径呢', { rootId: root }));
-    expect(asked.map((q) => q.context)).toEqual([undefined, keptBy(0), keptBy(1)]);
+    // The button's command names its region (it stands alone); the follow-up after it goes on from the click.
+    expect(asked.map((q) => q.context)).toEqual([undefined, undefined, keptBy(1)]);
   });
 
   it('continues nothing when its conversation is another chat\'s', async () => {

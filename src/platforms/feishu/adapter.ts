@@ -26,7 +26,7 @@ import { EventRefused, type DeliveryOptions, type FailureVerdict } from '../../i
 import type { EventReport, Outcome } from '../../infra/report.js';
 import { feishuCardJson, MAX_COMMAND_CHARS, needsUpload, renderFeishuCard, type FeishuCard } from '../../render/feishu.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
-import { createAnswerMemo } from '../answer-memo.js';
+import { contextFor, createAnswerMemo } from '../answer-memo.js';
 import { createConversations, type Conversation } from '../conversations.js';
 import { createLangMemory } from '../lang-memory.js';
 import { createFeishuHttp, isTimeout, RATE_LIMITED } from './http.js';
@@ -221,8 +221,11 @@ export function createFeishuAdapter(config: FeishuConfig, deps: AdapterDeps, opt
   // Answers to repeated questions (with the same context) are kept (answer-memo.ts), and so is each
   // one's card: a repeated question costs neither the core nor the renderer again.
   const turns = createAnswerMemo<Turn>();
-  const ask = (inbound: Inbound, context: ConversationContext | undefined): Turn =>
-    turns.get({ ...inbound, context }, () => deps.converse(inbound, context));
+  const ask = (inbound: Inbound, recalled: ConversationContext | undefined): Turn => {
+    const context = contextFor(inbound.text, recalled);
+    const turn = turns.get({ ...inbound, context }, () => deps.converse(inbound, context));
+    return turn.context || !recalled ? turn : { ...turn, context: recalled };
+  };
   // Kept with its conversation (on its buttons) and its picture's key, if any: a known picture's card
   // (one call per answer) is rendered once too, while both stay the same.
   const rendered = new WeakMap<Answer, { conversation?: string; imageKey?: string; card: FeishuCard }>();

@@ -22,7 +22,7 @@ import {
   renderSlackAnswer, renderSlackFailure, renderSlackHome, renderSlackJson, type RenderOptions, type SlackMessage,
 } from '../../render/slack.js';
 import { createOutbox, reporterOf, type AdapterDeps, type PlatformAdapter } from '../adapter.js';
-import { createAnswerMemo } from '../answer-memo.js';
+import { contextFor, createAnswerMemo } from '../answer-memo.js';
 import { createConversations, type Conversation } from '../conversations.js';
 import { createLangMemory } from '../lang-memory.js';
 import { slackFetch } from './fetch.js';
@@ -275,14 +275,15 @@ export function createSlackAdapter(config: SlackConfig, deps: AdapterDeps, optio
   const slashJson = async (text: string, userId: string | undefined, channel: string | undefined, ev: EventReport) => {
     const conversation = userId && channel ? inCommand(channel, userId) : undefined;
     // A follow-up's context is part of the memo's key: it is never served the answer to its words alone.
-    const [inbound, context] = await Promise.all([question(text, userId, ev), recall(conversation)]);
+    const [inbound, recalled] = await Promise.all([question(text, userId, ev), recall(conversation)]);
+    const context = contextFor(inbound.text, recalled);
     const kept = acks.get({ ...inbound, text, context }, () => {
       const turn = turnFor(inbound, context, ev);
       return turn && { turn, json: renderSlackJson(turn.answer, { share: shareOf(text, turn.answer), pictureUrl: privatePicture(turn.answer) }, EPHEMERAL) };
     });
     if (kept) {
       ev.note({ intent: kept.turn.answer.intent });
-      conversations.keep(conversation, kept.turn.context);
+      conversations.keep(conversation, kept.turn.context ?? recalled);
       privatePicture(kept.turn.answer); // a kept ack's picture stays served
     }
     return kept ?? { json: renderSlackJson(undefined, {}, EPHEMERAL) };

@@ -1,5 +1,5 @@
 /**
- * The picture renderer in a fresh process (so the first picture is really cold: modules, fonts, layout),
+ * The picture drawing code in a fresh process (so the first picture is really cold: modules, masks, layout),
  * with --expose-gc for memory readings. Plain JavaScript on the compiled dist/, as production runs. Prints one JSON line of figures (ms, bytes) for pictures.ts.
  * argv[2]: "quick" for shorter runs.
  */
