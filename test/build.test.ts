@@ -79,18 +79,38 @@ describe('npm start twice at once, after a change to the sources', () => {
     expect(run.stderr).toBe('');
   });
 
-  it('the build draws the pictures\' masks: an answer\'s map is composed from them, without resvg', () => {
+  it('the build draws the answers\' pictures whole, and the masks any other picture is composed from, without resvg', () => {
     const script = `
       import { createRequire } from 'node:module';
       const { handle } = await import('./dist/core/handle.js');
-      const { drawPng, masks } = await import('./dist/pictures/draw.js');
-      const png = await drawPng(handle({ text: '湖北', platform: 'cli' }).card.image, 'zh');
-      const resvg = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@resvg'));
-      console.log(JSON.stringify({ bytes: png.length, drawn: masks.drawnCount, resvg }));`;
+      const { compose } = await import('./dist/pictures/compose.js');
+      const { composedPng } = await import('./dist/pictures/png.js');
+      const { pictureScene } = await import('./dist/pictures/svg.js');
+      const { Pictures } = await import('./dist/pictures/index.js');
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@resvg'));
+      const pictures = new Pictures();
+      const hubei = handle({ text: '湖北', platform: 'cli' }).card.image;
+      const built = (await pictures.png(hubei, 'zh')).bytes;
+      const resvgForBuilt = loaded();
+      const { masks: allMasks } = await import('./dist/pictures/draw.js');
+      const masks = allMasks();
+      const composed = await composedPng(compose(pictureScene(hubei, 'zh'), masks));
+      const drawnBefore = masks.drawnCount;
+      const comparison = (await pictures.png(handle({ text: '湖北和湖南比较', platform: 'cli' }).card.image, 'zh')).bytes;
+      console.log(JSON.stringify({ same: built.equals(composed), resvgForBuilt, drawnBefore, drawnAfter: masks.drawnCount, comparison: comparison.length, resvg: loaded() }));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, env, encoding: 'utf8' });
     expect(run.stderr).toBe('');
-    expect(JSON.parse(run.stdout)).toEqual({ bytes: expect.any(Number), drawn: 0, resvg: false });
-    expect(JSON.parse(run.stdout).bytes).toBeGreaterThan(50_000);
+    const out = JSON.parse(run.stdout);
+    // Hubei's map is the build's file (read without resvg), the same bytes its masks compose to, and
+    // no mask was drawn for it.
+    expect(out.same).toBe(true);
+    expect(out.resvgForBuilt).toBe(false);
+    expect(out.drawnBefore).toBe(0);
+    // A comparison is composed: only its title (not in any answer the build knows) is drawn, with resvg.
+    expect(out.drawnAfter).toBe(1);
+    expect(out.comparison).toBeGreaterThan(50_000);
+    expect(out.resvg).toBe(true);
+    expect(readdirSync(join(dist, 'pictures/built')).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(2 * 31);
   });
 
   it('a start with nothing changed does not build', async () => {

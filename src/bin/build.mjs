@@ -14,8 +14,9 @@
  * 3. dist/iiot.cjs.cache: V8's compiled code of the bundle, recorded by a fresh `node` that loads
  *    everything start-up loads (src/iiot.ts preload()); src/bin/iiot.js runs the bundle with it. The
  *    same child checks data/ against its schemas: a bad edit fails the build, so `npm start` too.
- * 4. dist/pictures/masks.bin: every mark the bot's pictures draw, rasterised once by resvg
- *    (src/pictures/built-masks.ts), so a picture is composed from them, not drawn.
+ * 4. dist/pictures/masks.bin: every mark the bot's pictures draw, rasterised once by resvg, so a
+ *    picture is composed from them, not drawn; and dist/pictures/built/: the pictures of the
+ *    answers about regions, tiers, the map and groupings, whole (src/pictures/built.ts).
  *
  * dist is a symbolic link to .dist-<key>/, where <key> is a hash of everything the build reads (src/,
  * data/, package.json, the lock file, the Node version): see sourceKey(). Builds sit beside src/ and
@@ -195,13 +196,13 @@ async function buildInto(next, built) {
     throw Object.assign(new Error('build: recording the code cache failed'), { reported: true }); // the child said why
   }
 
-  // 4. The pictures' masks (src/pictures/masks.ts): drawn once here, so no picture is rasterised at run time.
+  // 4. The pictures' masks and the answers' pictures (src/pictures/built.ts): drawn once, here.
   try {
     execFileSync(process.execPath, ['--input-type=module', '-e',
-      `import { writeBuiltMasks } from ${JSON.stringify(pathToFileURL(join(next, 'pictures/built-masks.js')).href)};
-       writeBuiltMasks();`], { stdio: 'inherit' });
+      `import { writeBuilt } from ${JSON.stringify(pathToFileURL(join(next, 'pictures/built.js')).href)};
+       await writeBuilt();`], { stdio: 'inherit' });
   } catch {
-    throw Object.assign(new Error('build: drawing the pictures\' masks failed'), { reported: true });
+    throw Object.assign(new Error('build: drawing the pictures failed'), { reported: true });
   }
 }
 

@@ -3,7 +3,7 @@
  * adapters, the console and the CLI use. The renderer (resvg, the layout) loads on the first
  * picture, never at start-up.
  */
-import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { CardImage, Lang } from '../core/types.js';
 
 export interface Png {
@@ -12,17 +12,23 @@ export interface Png {
   bytes: Buffer;
 }
 
-/** Answers reused from a memo carry the same image object: its id is worked out once. */
-const ids = new WeakMap<CardImage, { lang: Lang; id: string }>();
+import { pictureId } from './id.js';
 
-/** The identity of what is drawn: the picture, its words and its language (not the alt text). */
-export function pictureId(image: CardImage, lang: Lang): string {
-  const kept = ids.get(image);
-  if (kept?.lang === lang) return kept.id;
-  const drawn = JSON.stringify([lang, image.picture, image.title, image.legend, image.note ?? null]);
-  const id = createHash('sha256').update(drawn).digest('hex').slice(0, 24);
-  ids.set(image, { lang, id });
-  return id;
+export { pictureId };
+
+/**
+ * The pictures `npm run build` drew whole (built.ts: every answer's about a region, a tier, the map or
+ * a grouping), by id: read, not drawn, and without loading the drawing code. None when the sources
+ * run as they are (tests).
+ */
+const BUILT = new URL('./built/', import.meta.url);
+async function readBuilt(id: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(new URL(`${id}.png`, BUILT));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 type Draw = typeof import('./draw.js');
@@ -98,6 +104,8 @@ export class Pictures {
     this.waiting++;
     const drawing = this.queue.then(async () => {
       this.waiting--; // its turn: no longer waiting
+      const built = await readBuilt(id);
+      if (built) return { id, bytes: built };
       const { drawPng } = await loadRenderer();
       return { id, bytes: await drawPng(image, lang) };
     });

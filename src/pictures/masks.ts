@@ -170,6 +170,11 @@ export class Masks {
     return mask;
   }
 
+  /** Masks built (read from masks.bin, or given). */
+  get size(): number {
+    return this.built.size;
+  }
+
   /** Masks drawn since loading (tests, the build). */
   get drawnCount(): number {
     return this.drawn.size;
@@ -189,8 +194,8 @@ export function paintedParts(m: Mark): readonly Part[] {
 
 export const MASK_FILE = new URL('./masks.bin', import.meta.url);
 
-/** masks.bin: a JSON index (key, box, length of runs) after its byte length, then the runs (~2 MB, read whole). */
-export function writeMaskFile(scenes: Scene[], file: URL | string = MASK_FILE): number {
+/** masks.bin: a JSON index (key, box, length of runs) after its byte length, then the runs (~2 MB, read whole). Returns the masks drawn. */
+export function writeMaskFile(scenes: Scene[], file: URL | string = MASK_FILE): Map<string, Mask> {
   const masks = new Map<string, Mask>();
   for (const scene of scenes) {
     for (const m of scene.marks) for (const part of paintedParts(m)) {
@@ -202,7 +207,7 @@ export function writeMaskFile(scenes: Scene[], file: URL | string = MASK_FILE): 
   const head = Buffer.alloc(4);
   head.writeUInt32LE(Buffer.byteLength(index));
   writeFileSync(file, Buffer.concat([head, Buffer.from(index), ...[...masks.values()].map((m) => m.runs)]));
-  return masks.size;
+  return masks;
 }
 
 /** The masks in masks.bin, or none when there is no such file (the sources run as they are). */

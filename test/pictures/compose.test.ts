@@ -11,7 +11,7 @@ import { report } from '../../src/core/data.js';
 import { handle } from '../../src/core/handle.js';
 import { barsImage, mapImage } from '../../src/core/pictures.js';
 import type { CardImage, Lang } from '../../src/core/types.js';
-import { builtScenes } from '../../src/pictures/built-masks.js';
+import { builtPictures } from '../../src/pictures/built.js';
 import { compose } from '../../src/pictures/compose.js';
 import { drawPng, svgToPng } from '../../src/pictures/draw.js';
 import { maskKey, Masks, readMaskFile, writeMaskFile } from '../../src/pictures/masks.js';
@@ -72,9 +72,9 @@ describe('masks', () => {
 
   it('written to a file and read back, draw every answer\'s picture to the same bytes without drawing a mask', async () => {
     const file = join(dir, 'masks.bin');
-    const scenes = builtScenes();
+    const scenes = builtPictures().map((p) => p.scene);
     expect(scenes.length).toBeGreaterThan(2 * report.regions.length); // every region in both languages, and more
-    const count = writeMaskFile(scenes, file);
+    const count = writeMaskFile(scenes, file).size;
     const built = new Masks(readMaskFile(file));
     const fresh = new Masks();
     for (const [text, lang] of [['湖北', 'zh'], ['Tibet', 'en'], ['地图', 'zh'], ['tiers', 'en'], ['京津冀', 'zh']] as const) {
