@@ -1,7 +1,7 @@
 /**
  * Card pictures as PNG bytes, drawn once per (picture, language) and kept: the only entry point
- * adapters, the console and the CLI use. The renderer (resvg, the layout) loads on the first
- * picture, never at start-up.
+ * adapters, the console and the CLI use. The drawing code (the layout, the masks, compose.ts) loads
+ * with the first picture the build did not draw whole, never at start-up.
  */
 import { readFile } from 'node:fs/promises';
 import type { CardImage, Lang } from '../core/types.js';
