@@ -2,14 +2,11 @@
  * Adapter behaviour that needs deps of the test's own (pictures, a failing dedup store) or odd inputs
  * (post shapes), still through real HTTP, the real SDK and the fake Feishu.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { converse, handle, overview } from '../../src/core/handle.js';
 import type { ConversationContext, Inbound, Turn } from '../../src/core/types.js';
 import type { FeishuConfig } from '../../src/infra/config.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
-import { startHttpServer } from '../../src/infra/http-server.js';
 import { DEFAULT_OUTBOX_LIMITS } from '../../src/infra/outbox.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { Pictures, type Png } from '../../src/pictures/index.js';
@@ -21,13 +18,14 @@ import { classifyMessage, commandFromAction, defaultLangFor, postToText } from '
 import { cardViolations, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, messageEvent } from '../fakes/feishu-crypto.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
+import { forwardingStore, serve, type Served } from '../support/serve.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60003';
 const ENCRYPT_KEY = 'adapter-test-key';
 const TOKEN = 'adapter-test-token';
 
 let fake: FakeFeishu;
-let server: Server;
+let served: Served;
 let adapter: FeishuAdapter;
 let url: string;
 let dedup: Store;
@@ -51,16 +49,14 @@ let config: FeishuConfig;
 beforeAll(async () => {
   fake = await FakeFeishu.start();
   config = { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin };
-  const flakyDedup: Store = { claim: (key, ttl) => dedup.claim(key, ttl), get: (key) => dedup.get(key), set: (key, value, ttl) => dedup.set(key, value, ttl) };
-  adapter = createFeishuAdapter(config, { converse: recordingConverse, overview, store: flakyDedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
-  server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
-  await adapter.start();
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
+  adapter = createFeishuAdapter(config, { converse: recordingConverse, overview, store: forwardingStore(() => dedup), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
+  served = await serve(adapter, '/feishu/events');
+  url = served.url;
 });
 
 afterAll(async () => {
   await adapter?.stop();
-  await new Promise((r) => server?.close(r));
+  await served?.close();
   await fake?.close();
 });
 
@@ -158,12 +154,11 @@ describe('card pictures', () => {
 
   it('shares an uploaded image key with another replica through the store', async () => {
     const replica = createFeishuAdapter(config, { converse: recordingConverse, overview, store: dedup, logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
-    const replicaServer = await startHttpServer(replica.routes, 0, '127.0.0.1');
+    const replicaServed = await serve(replica, '/feishu/events');
     try {
-      await replica.start();
       await post(p2p('地图'));
       await adapter.idle();
-      await deliver(`http://127.0.0.1:${(replicaServer.address() as AddressInfo).port}/feishu/events`, p2p('梯队分布图'), { encryptKey: ENCRYPT_KEY });
+      await deliver(replicaServed.url, p2p('梯队分布图'), { encryptKey: ENCRYPT_KEY });
       await replica.idle();
       expect(fake.callsTo(/\/im\/v1\/images$/)).toHaveLength(1);
       // The first card has its picture patched in; the replica's carries the same key at once.
@@ -171,7 +166,7 @@ describe('card pictures', () => {
       expect(imgKey(fake.delivered[1]!.card)).toBe(imgKey(fake.patched[0]!.card));
     } finally {
       await replica.stop();
-      await new Promise((r) => replicaServer.close(r));
+      await replicaServed.close();
     }
   }, 30_000);
 
@@ -188,18 +183,17 @@ describe('card pictures', () => {
 
   it('at shutdown, a picture still uploading is dropped at the deadline and logged once; the card went out', async () => {
     const stopping = createFeishuAdapter(config, { converse: recordingConverse, overview, store: new MemoryStore(), logger, pictures: new Pictures() }, { outbox: { retryDelayMs: 10 } });
-    const stoppingServer = await startHttpServer(stopping.routes, 0, '127.0.0.1');
+    const stoppingServed = await serve(stopping, '/feishu/events');
     try {
-      await stopping.start();
       fake.hang(/\/im\/v1\/images$/); // Feishu takes the upload and does not answer
-      await deliver(`http://127.0.0.1:${(stoppingServer.address() as AddressInfo).port}/feishu/events`, p2p('地图'), { encryptKey: ENCRYPT_KEY });
+      await deliver(stoppingServed.url, p2p('地图'), { encryptKey: ENCRYPT_KEY });
       await fake.waitFor(() => fake.callsTo(/\/im\/v1\/images$/).length > 0, 20_000);
       expect(fake.delivered).toHaveLength(1);
       await stopping.stop(Date.now() + 300);
       expect(fake.patched).toHaveLength(0);
       expect(logs.filter((l) => l.text.includes('picture upload') && l.text.includes('shutdown deadline'))).toMatchObject([{ level: 'error' }]);
     } finally {
-      await new Promise((r) => stoppingServer.close(r));
+      await stoppingServed.close();
     }
   }, 30_000);
 });
@@ -224,15 +218,13 @@ describe('one call per answer where the picture is known', () => {
 /** A Feishu adapter of the test's own (its pictures, its metrics), on its own port against the same fake. */
 async function ownAdapter(pictures: Pictures, report: Reporter) {
   const own = createFeishuAdapter(config, { converse: recordingConverse, overview, store: new MemoryStore(), logger, pictures, report }, { outbox: { retryDelayMs: 10 } });
-  const ownServer = await startHttpServer(own.routes, 0, '127.0.0.1');
-  await own.start();
-  const ownUrl = `http://127.0.0.1:${(ownServer.address() as AddressInfo).port}/feishu/events`;
+  const ownServed = await serve(own, '/feishu/events');
   return {
     adapter: own,
-    post: (ev: unknown) => deliver(ownUrl, ev, { encryptKey: ENCRYPT_KEY }),
+    post: (ev: unknown) => deliver(ownServed.url, ev, { encryptKey: ENCRYPT_KEY }),
     close: async () => {
       await own.stop(Date.now());
-      await new Promise((r) => ownServer.close(r));
+      await ownServed.close();
     },
   };
 }

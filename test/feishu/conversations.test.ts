@@ -4,18 +4,16 @@
  * and the card a button is on. The core is the real one, recorded: each question must reach it with
  * the context its conversation kept from the last answer.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { overview } from '../../src/core/handle.js';
-import { startHttpServer } from '../../src/infra/http-server.js';
-import { MemoryStore, type Store } from '../../src/infra/store.js';
+import { MemoryStore } from '../../src/infra/store.js';
 import { createFeishuAdapter, type FeishuAdapter } from '../../src/platforms/feishu/adapter.js';
 import { cardButtons, cardText, FakeFeishu, FAKE_BOT_OPEN_ID } from '../fakes/feishu-api.js';
 import { cardActionEvent, deliver, menuEvent, messageEvent, newMessageId, type MessageSpec } from '../fakes/feishu-crypto.js';
 import { capturingLogger, type LogLine } from '../support/logs.js';
 import { conversationOf } from '../../src/platforms/feishu/inbound.js';
 import { recordingCore } from '../support/recording-core.js';
+import { forwardingStore, serve, type Served } from '../support/serve.js';
 
 const APP_ID = 'cli_a1b2c3d4e5f60015';
 const ENCRYPT_KEY = 'conversation-test-key';
@@ -25,7 +23,7 @@ const ASKER = 'ou_convasker00000000000000000000001';
 const TOPIC_GROUP = 'oc_topicgroup0000000000000000000001';
 
 let fake: FakeFeishu;
-let server: Server;
+let served: Served;
 let adapter: FeishuAdapter;
 let url: string;
 let now = Date.now();
@@ -38,20 +36,18 @@ const { asked, keptBy } = core;
 
 beforeAll(async () => {
   fake = await FakeFeishu.start();
-  const shared: Store = { claim: (k, t) => store.claim(k, t), get: (k) => store.get(k), set: (k, v, t) => store.set(k, v, t) };
   adapter = createFeishuAdapter(
     { mode: 'webhook', appId: APP_ID, appSecret: 'secret-123', encryptKey: ENCRYPT_KEY, verificationToken: TOKEN, domain: fake.origin },
-    { converse: core.converse, overview, store: shared, logger: capturingLogger(logs), conversationWindowMs: WINDOW_MS },
+    { converse: core.converse, overview, store: forwardingStore(() => store), logger: capturingLogger(logs), conversationWindowMs: WINDOW_MS },
     { outbox: { retryDelayMs: 10 } },
   );
-  server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
-  await adapter.start();
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feishu/events`;
+  served = await serve(adapter, '/feishu/events');
+  url = served.url;
 });
 
 afterAll(async () => {
   await adapter?.stop();
-  await new Promise((r) => server?.close(r));
+  await served?.close();
   await fake?.close();
 });
 

@@ -5,11 +5,8 @@
  * The core here is the real one, recorded: it is asserted that each question reaches it with the
  * context of its conversation's last answer (what it makes of that is the core's own suite).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { converse, overview } from '../../src/core/handle.js';
-import { startHttpServer } from '../../src/infra/http-server.js';
 import { MemoryStore, type Store } from '../../src/infra/store.js';
 import type { PlatformAdapter } from '../../src/platforms/adapter.js';
 import { createSlackAdapter } from '../../src/platforms/slack/adapter.js';
@@ -19,12 +16,13 @@ import { BOT_USER_ID, FakeSlack } from '../fakes/slack-api.js';
 import { blockActions, eventEnvelope, slashCommand, SlackSender } from '../fakes/signing.js';
 import { jsonLogger } from '../support/logs.js';
 import { recordingCore } from '../support/recording-core.js';
+import { forwardingStore, serve, type Served } from '../support/serve.js';
 
 const SECRET = 'conversation-signing-secret-0123';
 const WINDOW_MS = 60_000;
 
 let fake: FakeSlack;
-let server: Server;
+let served: Served;
 let adapter: PlatformAdapter;
 let slack: SlackSender;
 let now = Date.now();
@@ -42,18 +40,15 @@ const standalone = (text: string) => converse({ text, platform: 'slack' }).conte
 beforeAll(async () => {
   fake = await FakeSlack.start();
   log = jsonLogger('debug');
-  // A store of the test's choosing behind a fixed one, so a test can swap it.
-  const shared: Store = { claim: (k, t) => store.claim(k, t), get: (k) => store.get(k), set: (k, v, t) => store.set(k, v, t) };
   adapter = createSlackAdapter({ mode: 'http', botToken: 'xoxb-conversations', signingSecret: SECRET, apiUrl: fake.apiUrl },
-    { converse: core.converse, overview, store: shared, logger: log.logger, conversationWindowMs: WINDOW_MS });
-  server = await startHttpServer(adapter.routes, 0, '127.0.0.1');
-  await adapter.start();
-  slack = new SlackSender(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, SECRET);
+    { converse: core.converse, overview, store: forwardingStore(() => store), logger: log.logger, conversationWindowMs: WINDOW_MS });
+  served = await serve(adapter, '/slack/events');
+  slack = new SlackSender(served.url, SECRET);
 });
 
 afterAll(async () => {
   await adapter?.stop();
-  await new Promise((r) => server?.close(r));
+  await served?.close();
   await fake?.close();
 });
 
