@@ -12,12 +12,10 @@ import { handle } from '../core/handle.js';
 import type { CardImage, Lang } from '../core/types.js';
 import { compose } from './compose.js';
 import { pictureId } from './id.js';
+import { BUILT_PICTURES } from './index.js';
 import { Masks, writeMaskFile } from './masks.js';
 import { composedPng } from './png.js';
 import { pictureScene, type Scene } from './svg.js';
-
-/** Where index.ts reads them (its BUILT). */
-export const BUILT_PICTURES = new URL('./built/', import.meta.url);
 
 const QUESTIONS: Record<Lang, string[]> = {
   zh: ['地图', '梯队', ...report.tiers.map((t) => t.zh), ...report.regions.map((r) => r.zh), ...groupings.groupings.map((g) => g.zh)],

@@ -10,8 +10,6 @@ import { Masks, readMaskFile } from './masks.js';
 import { composedPng } from './png.js';
 import { pictureScene } from './svg.js';
 
-export { FONT_FILES, svgToPng } from './masks.js';
-
 let kept: Masks | undefined;
 /** The masks `npm run build` drew (masks.bin), and those drawn since: read with the first picture composed. */
 export const masks = (): Masks => (kept ??= new Masks(readMaskFile()));

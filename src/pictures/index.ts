@@ -21,10 +21,10 @@ export { pictureId };
  * a grouping), by id: read, not drawn, and without loading the drawing code. None when the sources
  * run as they are (tests).
  */
-const BUILT = new URL('./built/', import.meta.url);
+export const BUILT_PICTURES = new URL('./built/', import.meta.url);
 async function readBuilt(id: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(new URL(`${id}.png`, BUILT));
+    return await readFile(new URL(`${id}.png`, BUILT_PICTURES));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

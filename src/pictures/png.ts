@@ -1,6 +1,7 @@
 /**
- * Opaque RGBA pixels → a paletted PNG (one byte a pixel instead of four): a third of the bytes resvg's
- * own RGBA PNG takes for the same picture. A picture is a few flat colours and their anti-aliased
+ * A composed picture (colour numbers, compose.ts), or resvg's opaque RGBA pixels (the reference
+ * drawing), → a paletted PNG (one byte a pixel instead of four): a third of the bytes resvg's own
+ * RGBA PNG takes for the same picture. A picture is a few flat colours and their anti-aliased
  * edges, 500–800 colours in all; when there are more than 256, the 256 most frequent are kept and each
  * of the rest (about 0.05% of the pixels, all on edges) is drawn in its nearest kept colour
  * (test/pictures/png.test.ts measures both). No package encodes indexed PNGs from pixels with Node's

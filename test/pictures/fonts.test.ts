@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as hb from 'harfbuzzjs';
 import { describe, expect, it } from 'vitest';
 import type { Lang } from '../../src/core/types.js';
-import { FONT_FILES, svgToPng } from '../../src/pictures/draw.js';
+import { FONT_FILES, svgToPng } from '../../src/pictures/masks.js';
 import { FONT_FAMILY, pictureSvg } from '../../src/pictures/svg.js';
 import { allAnswers } from '../support/all-answers.js';
 import { decodePng } from '../support/png.js';

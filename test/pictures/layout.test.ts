@@ -10,7 +10,7 @@ import { report, tierOf } from '../../src/core/data.js';
 import { handle } from '../../src/core/handle.js';
 import { barsImage, mapImage, NOT_COVERED_COLOR, TIER_COLORS } from '../../src/core/pictures.js';
 import type { CardImage, Lang } from '../../src/core/types.js';
-import { svgToPng } from '../../src/pictures/draw.js';
+import { svgToPng } from '../../src/pictures/masks.js';
 import { ISLANDS_ADCODE, layout, LAYOUT_FILE, type Point } from '../../src/pictures/layout.js';
 import { NOT_COVERED, pictureSvg, ZOOM } from '../../src/pictures/svg.js';
 import { decodePng, interiorPoints, mapPixels } from '../support/png.js';

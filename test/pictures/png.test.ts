@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { handle } from '../../src/core/handle.js';
 import { barsImage, mapImage } from '../../src/core/pictures.js';
 import type { CardImage, Lang } from '../../src/core/types.js';
-import { FONT_FILES } from '../../src/pictures/draw.js';
+import { FONT_FILES } from '../../src/pictures/masks.js';
 import { palettedPng } from '../../src/pictures/png.js';
 import { FONT_FAMILY, pictureSvg, ZOOM } from '../../src/pictures/svg.js';
 import { decodePng } from '../support/png.js';

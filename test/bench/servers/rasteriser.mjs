@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { mapImage } from '../../../dist/core/pictures.js';
-import { FONT_FILES } from '../../../dist/pictures/draw.js';
+import { FONT_FILES } from '../../../dist/pictures/masks.js';
 import { FONT_FAMILY, pictureSvg, ZOOM } from '../../../dist/pictures/svg.js';
 
 const [which, mode] = process.argv.slice(2);
